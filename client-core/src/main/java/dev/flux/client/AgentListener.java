@@ -1,0 +1,20 @@
+package dev.flux.client;
+
+/**
+ * Receives the agent's events. Called on the agent's event loop: implementations return quickly and never block.
+ */
+public interface AgentListener {
+
+    /** A tunnel changed state (ready, rejected, reconnecting). */
+    default void tunnelChanged(TunnelStatus status) {
+    }
+
+    /**
+     * The connection to the node changed.
+     *
+     * @param connected true once logged in, false when the connection is lost
+     * @param detail    what happened, e.g. "connection refused; retrying in 2.1 s"
+     */
+    default void connectionChanged(boolean connected, String detail) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.flux.client;
+
+import dev.flux.client.config.TunnelConfig;
+import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.stream.TrafficCounter;
+import java.util.List;
+
+/** The agent's state of one configured tunnel. Touched only on the agent's event loop, except the counter. */
+final class TunnelHandle {
+
+    final TunnelConfig config;
+    final TrafficCounter counter = new TrafficCounter();
+    final Backoff rejectBackoff = new Backoff(2_000, 60_000);
+    TunnelState state = TunnelState.CONNECTING;
+    List<String> urls = List.of();
+    String error;
+    /** The port the node gave this tunnel; asked for again after a reconnect so the address stays the same. */
+    int assignedPort;
+
+    TunnelHandle(TunnelConfig config) {
+        this.config = config;
+    }
+
+    String localAddress() {
+        return config.localIp() + ":" + config.localPort();
+    }
+
+    RegisterTunnel registration() {
+        int port = config.remotePort() != 0 ? config.remotePort() : assignedPort;
+        return new RegisterTunnel(config.name(), config.type(), localAddress(), port, config.subdomain(),
+                config.customDomains(), config.hostHeaderRewrite(), config.httpUser(), config.httpPassword());
+    }
+
+    TunnelStatus status() {
+        return new TunnelStatus(config.name(), config.type(), localAddress(), state, urls, error,
+                counter.openConnections(), counter.bytesIn(), counter.bytesOut());
+    }
+}

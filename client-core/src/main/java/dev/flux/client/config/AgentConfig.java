@@ -1,0 +1,27 @@
+package dev.flux.client.config;
+
+import java.util.List;
+
+/**
+ * An agent's settings, as read from {@code flux.toml} by {@link AgentConfigLoader}, which applies every default
+ * and checks every constraint.
+ *
+ * @param serverAddr host name or address of the node
+ * @param serverPort the node's tunnel port
+ * @param token the credential the agent logs in with
+ * @param tls how the agent checks the node's certificate
+ * @param tunnels the tunnels to open; never empty, names unique
+ */
+public record AgentConfig(String serverAddr, int serverPort, String token, TlsConfig tls, List<TunnelConfig> tunnels) {
+
+    public AgentConfig {
+        tunnels = List.copyOf(tunnels);
+    }
+
+    // Records print every component; an agent that logs its configuration must not log its credential.
+    @Override
+    public String toString() {
+        return "AgentConfig[serverAddr=" + serverAddr + ", serverPort=" + serverPort + ", token=<redacted>, tls="
+                + tls + ", tunnels=" + tunnels + "]";
+    }
+}

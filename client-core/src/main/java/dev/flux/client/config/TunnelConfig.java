@@ -1,0 +1,49 @@
+package dev.flux.client.config;
+
+import java.util.List;
+
+/**
+ * One tunnel an agent opens. The http-only components are null (or empty) on a tcp tunnel, and
+ * {@code remotePort} is 0 on an http tunnel.
+ *
+ * @param name unique within the agent, {@code [A-Za-z0-9_.-]{1,64}}
+ * @param type {@value #TCP} or {@value #HTTP}
+ * @param localIp address of the local service
+ * @param localPort port of the local service
+ * @param remotePort tcp: the port to ask the node for, 0 to let it choose
+ * @param subdomain http: a single lower-case DNS label under the node's subdomain host, or null
+ * @param customDomains http: full host names routed to this tunnel; http tunnels have a subdomain or at least one
+ * @param hostHeaderRewrite http: Host header sent to the local service, or null to pass it on unchanged
+ * @param httpUser http: basic-auth user the node asks visitors for, or null; set together with the password
+ * @param httpPassword http: basic-auth password, or null
+ */
+public record TunnelConfig(
+        String name,
+        String type,
+        String localIp,
+        int localPort,
+        int remotePort,
+        String subdomain,
+        List<String> customDomains,
+        String hostHeaderRewrite,
+        String httpUser,
+        String httpPassword) {
+
+    /** The {@code type} of a tunnel that forwards a TCP port on the node. */
+    public static final String TCP = "tcp";
+    /** The {@code type} of a tunnel the node routes HTTP requests to by host name. */
+    public static final String HTTP = "http";
+
+    public TunnelConfig {
+        customDomains = List.copyOf(customDomains);
+    }
+
+    // Records print every component; an agent that logs its tunnels must not log a password.
+    @Override
+    public String toString() {
+        return "TunnelConfig[name=" + name + ", type=" + type + ", localIp=" + localIp + ", localPort=" + localPort
+                + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
+                + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
+                + (httpPassword == null ? null : "<redacted>") + "]";
+    }
+}

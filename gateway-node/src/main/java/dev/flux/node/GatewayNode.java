@@ -1,0 +1,114 @@
+package dev.flux.node;
+
+import dev.flux.node.config.NodeConfig;
+import dev.flux.node.http.HttpServer;
+import dev.flux.node.tunnel.TunnelRegistry;
+import dev.flux.node.tunnel.TunnelServer;
+import dev.flux.protocol.FluxVersion;
+import dev.flux.protocol.net.Transports;
+import dev.flux.protocol.tls.Fingerprint;
+import dev.flux.protocol.tls.NodeCertificate;
+import dev.flux.protocol.tls.TlsContexts;
+import dev.flux.protocol.tls.TlsProviders;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gateway node in standalone mode: the tunnel server for agents and the vhost HTTP listener, sharing one set of
+ * event loops. Start it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
+ */
+public final class GatewayNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final TunnelServer tunnelServer;
+    private final HttpServer httpServer;
+    private final Fingerprint fingerprint;
+    private InetSocketAddress tunnelAddress;
+    private InetSocketAddress vhostAddress;
+
+    private GatewayNode(NodeConfig config, NodeCertificate certificate) throws IOException {
+        this.fingerprint = certificate.fingerprint();
+        this.bossGroup = Transports.newGroup(1, "flux-accept");
+        this.workerGroup = Transports.newGroup(Runtime.getRuntime().availableProcessors(), "flux-io");
+        this.tunnelServer = new TunnelServer(config, TlsContexts.forNode(certificate), bossGroup, workerGroup);
+        this.httpServer = config.vhostHttpPort() < 0 ? null
+                : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup);
+    }
+
+    /** Loads or generates the certificate, binds every listener and returns the running node. */
+    public static GatewayNode start(NodeConfig config) throws IOException, InterruptedException {
+        log.info("FLUX Gateway node {} starting; TLS provider {}", FluxVersion.product(), TlsProviders.name());
+        NodeCertificate certificate = certificate(config);
+        GatewayNode node = new GatewayNode(config, certificate);
+        try {
+            if (node.httpServer != null) {
+                node.vhostAddress = node.httpServer.start(config.vhostBindAddr(), config.vhostHttpPort());
+                node.tunnelServer.vhostPort(node.vhostAddress.getPort());
+            }
+            node.tunnelAddress = node.tunnelServer.start();
+        } catch (RuntimeException | InterruptedException e) {
+            node.close();
+            throw e;
+        }
+        log.info("node ready: agents connect to port {}; pin the node with tls.fingerprint = \"{}\"",
+                node.tunnelAddress.getPort(), node.fingerprint);
+        return node;
+    }
+
+    private static NodeCertificate certificate(NodeConfig config) throws IOException {
+        if (config.tls().certFile() != null) {
+            NodeCertificate c = NodeCertificate.load(config.tls().certFile(), config.tls().keyFile());
+            log.info("TLS certificate {} ({}), fingerprint: {}", config.tls().certFile(),
+                    c.leaf().getSubjectX500Principal().getName(), c.fingerprint());
+            return c;
+        }
+        List<String> names = new ArrayList<>();
+        if (config.subdomainHost() != null) {
+            names.add(config.subdomainHost());
+        }
+        names.add(config.publicHost());
+        NodeCertificate.Loaded loaded = NodeCertificate.loadOrGenerate(config.dataDir(), names);
+        if (loaded.generated()) {
+            log.info("generated a self-signed TLS certificate for {} in {}", names, config.dataDir());
+        }
+        log.info("TLS certificate fingerprint: {}", loaded.certificate().fingerprint());
+        return loaded.certificate();
+    }
+
+    public InetSocketAddress tunnelAddress() {
+        return tunnelAddress;
+    }
+
+    /** The vhost HTTP listener's address, or null when HTTP tunnels are disabled. */
+    public InetSocketAddress vhostAddress() {
+        return vhostAddress;
+    }
+
+    public Fingerprint fingerprint() {
+        return fingerprint;
+    }
+
+    public TunnelRegistry registry() {
+        return tunnelServer.registry();
+    }
+
+    @Override
+    public void close() {
+        if (httpServer != null) {
+            httpServer.stop();
+        }
+        tunnelServer.stop();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("node stopped");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.flux.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A gateway node's settings, as read from {@code node.toml} by {@link NodeConfigLoader}, which applies every
+ * default and checks every constraint; the loader's result holds no null except where noted.
+ *
+ * @param bindAddr address the tunnel (agent) port listens on
+ * @param bindPort the tunnel port; 0 picks a free port
+ * @param proxyBindAddr address the remote ports of TCP tunnels listen on
+ * @param publicHost host shown in {@code tcp://host:port} URLs
+ * @param vhostHttpPort the HTTP vhost port; 0 picks a free port, -1 disables HTTP tunnels
+ * @param vhostBindAddr address the HTTP vhost port listens on
+ * @param subdomainHost domain that {@code subdomain} tunnels live under; null when unset, and then such tunnels
+ *                      are refused
+ * @param allowPorts remote ports TCP tunnels may use; empty allows none
+ * @param dataDir where the node keeps state such as its generated certificate (absolute)
+ * @param heartbeatTimeoutSeconds how long an agent may stay silent before it is disconnected
+ * @param tls the node's certificate
+ * @param tokens who may connect; never empty
+ */
+public record NodeConfig(
+        String bindAddr,
+        int bindPort,
+        String proxyBindAddr,
+        String publicHost,
+        int vhostHttpPort,
+        String vhostBindAddr,
+        String subdomainHost,
+        List<PortRange> allowPorts,
+        Path dataDir,
+        int heartbeatTimeoutSeconds,
+        NodeTlsConfig tls,
+        List<TokenEntry> tokens) {
+
+    public NodeConfig {
+        allowPorts = List.copyOf(allowPorts);
+        tokens = List.copyOf(tokens);
+    }
+
+    /** An inclusive range of ports; a single port has {@code start == end}. */
+    public record PortRange(int start, int end) {
+
+        public boolean contains(int port) {
+            return port >= start && port <= end;
+        }
+    }
+
+    /**
+     * The node's certificate and key files (absolute), or both null for a self-signed certificate generated
+     * into {@link NodeConfig#dataDir()}.
+     */
+    public record NodeTlsConfig(Path certFile, Path keyFile) {
+    }
+
+    /**
+     * One credential agents log in with. Exactly one of {@code token} and {@code tokenHash} is set.
+     *
+     * @param name unique name of the credential, shown in logs
+     * @param token the token in plain text, or null when only its hash is configured
+     * @param tokenHash {@code sha256:<64 hex digits>}, or null when the token is given in plain text
+     * @param maxTunnels at most this many tunnels at once; 0 is unlimited
+     * @param maxConnectionsPerTunnel at most this many open connections per tunnel; 0 is unlimited
+     */
+    public record TokenEntry(String name, String token, String tokenHash, int maxTunnels,
+                             int maxConnectionsPerTunnel) {
+
+        // Records print every component; a node that logs its configuration must not log a credential.
+        @Override
+        public String toString() {
+            return "TokenEntry[name=" + name + ", token=" + (token == null ? null : "<redacted>")
+                    + ", tokenHash=" + tokenHash + ", maxTunnels=" + maxTunnels
+                    + ", maxConnectionsPerTunnel=" + maxConnectionsPerTunnel + "]";
+        }
+    }
+}

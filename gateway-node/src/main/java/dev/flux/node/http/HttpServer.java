@@ -1,0 +1,62 @@
+package dev.flux.node.http;
+
+import dev.flux.node.tunnel.TunnelRegistry;
+import dev.flux.protocol.net.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The vhost HTTP listener: public HTTP/1.1 connections routed to HTTP tunnels by Host header. */
+public final class HttpServer {
+
+    static final String DECODER = "http-decoder";
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final TunnelRegistry registry;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private Channel listener;
+
+    public HttpServer(TunnelRegistry registry, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
+        this.registry = registry;
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+    }
+
+    public InetSocketAddress start(String bindAddr, int port) throws InterruptedException {
+        HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(32 * 1024)
+                .setMaxChunkSize(64 * 1024);
+        listener = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(DECODER, new HttpRequestDecoder(decoderConfig));
+                        ch.pipeline().addLast("vhost", new VhostHandler(registry));
+                    }
+                })
+                .bind(bindAddr, port).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        log.info("vhost HTTP listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
+        return bound;
+    }
+
+    public void stop() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.flux.node.http;
+
+import dev.flux.node.tunnel.HttpTunnel;
+import dev.flux.node.tunnel.TunnelRegistry;
+import dev.flux.protocol.stream.Relay;
+import dev.flux.protocol.stream.StreamFrameAdapter;
+import dev.flux.protocol.stream.StreamHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one public HTTP/1.1 connection to the HTTP tunnel named by its Host header.
+ *
+ * <p>Requests are parsed (to route, authenticate and add {@code X-Forwarded-*}) and re-encoded onto one stream per
+ * connection; responses come back as raw bytes, so bodies of any size, chunked encoding and Server-Sent Events
+ * pass through unbuffered. After a request that asks for a protocol upgrade (WebSocket), the connection switches
+ * to raw bytes in both directions.
+ */
+final class VhostHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(VhostHandler.class);
+
+    private enum State { IDLE, OPENING, RELAYING, RAW, REJECTED }
+
+    private final TunnelRegistry registry;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    private State state = State.IDLE;
+    private HttpTunnel tunnel;
+    private Http2StreamChannel stream;
+    private boolean upgrading;
+
+    VhostHandler(TunnelRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case REJECTED -> ReferenceCountUtil.release(msg);
+            case OPENING -> pending.add(msg);
+            case RAW -> ctx.fireChannelRead(msg);
+            case IDLE, RELAYING -> {
+                if (msg instanceof HttpRequest req) {
+                    request(ctx, req);
+                } else {
+                    forward(ctx, msg);
+                }
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+    }
+
+    private void request(ChannelHandlerContext ctx, HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            reject(ctx, req, HttpResponseStatus.BAD_REQUEST, "Bad request",
+                    "The request could not be parsed: " + req.decoderResult().cause().getMessage());
+            return;
+        }
+        String host = hostOf(req.headers().get(HttpHeaderNames.HOST));
+        HttpTunnel target = host == null ? null : registry.httpTunnel(host);
+        if (target == null) {
+            reject(ctx, req, HttpResponseStatus.NOT_FOUND, "No tunnel here",
+                    host == null ? "The request has no Host header, so no tunnel can be chosen."
+                            : "No tunnel is serving " + host + " on this node right now. If it is yours, start it "
+                            + "with `fluxctl up` and check the subdomain or custom domain in your flux.toml.");
+            return;
+        }
+        if (tunnel != null && target != tunnel) {
+            // a keep-alive connection moving to another host; the agent stream belongs to the first one
+            ReferenceCountUtil.release(req);
+            state = State.REJECTED;
+            Relay.closeOnFlush(ctx.channel());
+            return;
+        }
+        if (!target.authorizes(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            reject(ctx, req, HttpResponseStatus.UNAUTHORIZED, "Authentication required",
+                    "This tunnel is protected by a user name and password.",
+                    "WWW-Authenticate: Basic realm=\"" + target.name() + "\", charset=\"UTF-8\"");
+            return;
+        }
+        rewrite(ctx, req, host, target);
+        upgrading = req.headers().contains(HttpHeaderNames.UPGRADE)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        if (state == State.RELAYING) {
+            forward(ctx, req);
+            return;
+        }
+        if (!target.admitsConnection()) {
+            reject(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many connections",
+                    "The tunnel serving " + host + " has reached its connection limit; try again shortly.");
+            return;
+        }
+        tunnel = target;
+        open(ctx, req);
+    }
+
+    private void rewrite(ChannelHandlerContext ctx, HttpRequest req, String host, HttpTunnel target) {
+        HttpHeaders h = req.headers();
+        String clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String xff = h.get("X-Forwarded-For");
+        h.set("X-Forwarded-For", xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        h.set("X-Forwarded-Proto", "http");
+        h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
+        if (target.hostHeaderRewrite() != null) {
+            h.set(HttpHeaderNames.HOST, target.hostHeaderRewrite());
+        }
+        if (target.requiresAuthorization()) {
+            // the tunnel's credentials are the node's business, not the local service's
+            h.remove(HttpHeaderNames.AUTHORIZATION);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("[{}] {} {} {}", target.name(), clientIp, req.method(), req.uri());
+        }
+    }
+
+    private void open(ChannelHandlerContext ctx, HttpRequest first) {
+        Channel publicChannel = ctx.channel();
+        state = State.OPENING;
+        pending.add(first);
+        publicChannel.config().setAutoRead(false);
+        HttpTunnel t = tunnel;
+        t.counter().connectionOpened();
+        publicChannel.closeFuture().addListener(f -> t.counter().connectionClosed());
+        String client = addressOf(publicChannel);
+        t.openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel s) {
+                s.pipeline().addLast(StreamFrameAdapter.INSTANCE);
+                s.pipeline().addLast("encoder", new HttpRequestEncoder());
+                s.pipeline().addLast(new AgentAnswer(publicChannel, t));
+            }
+        }).addListener(f -> publicChannel.eventLoop().execute(() -> {
+            if (!f.isSuccess()) {
+                log.info("[{}] cannot reach the agent for {}: {}", t.name(), client, f.cause().toString());
+                failPending(ctx, HttpResponseStatus.BAD_GATEWAY, "Tunnel unavailable",
+                        "The agent serving this tunnel could not be reached. Try again in a moment.");
+                return;
+            }
+            stream = (Http2StreamChannel) f.getNow();
+            if (!publicChannel.isActive()) {
+                Relay.closeOnFlush(stream);
+                releasePending();
+                return;
+            }
+            publicChannel.closeFuture().addListener(c -> Relay.closeOnFlush(stream));
+            state = State.RELAYING;
+            Relay.bridge(publicChannel, stream, t.counter());
+            // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
+            forward(ctx, pending.poll());
+            Object msg;
+            while ((msg = pending.poll()) != null) {
+                channelRead(ctx, msg);
+            }
+            ctx.fireChannelReadComplete();
+        }));
+    }
+
+    /** Passes a message on toward the agent; after the last part of an upgrade request, switches to raw bytes. */
+    private void forward(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.IDLE) {
+            // content of a request that was refused, or bytes before any request
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+        if (upgrading && msg instanceof LastHttpContent && state == State.RELAYING) {
+            state = State.RAW;
+            Http2StreamChannel s = stream;
+            s.eventLoop().execute(() -> {
+                if (s.pipeline().get("encoder") != null) {
+                    s.pipeline().remove("encoder");
+                }
+            });
+            ctx.pipeline().remove(HttpServer.DECODER);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("vhost connection {} failed: {}", ctx.channel(), cause.toString());
+        releasePending();
+        ctx.close();
+    }
+
+    private void releasePending() {
+        Object m;
+        while ((m = pending.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private void failPending(ChannelHandlerContext ctx, HttpResponseStatus status, String title, String detail) {
+        releasePending();
+        state = State.REJECTED;
+        ctx.writeAndFlush(ErrorPages.page(ctx.alloc(), status, title, detail)).addListener(f -> ctx.close());
+    }
+
+    private void reject(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String title,
+                        String detail, String... headers) {
+        ReferenceCountUtil.release(req);
+        state = State.REJECTED;
+        ctx.channel().config().setAutoRead(true);
+        ctx.writeAndFlush(ErrorPages.page(ctx.alloc(), status, title, detail, headers))
+                .addListener(f -> ctx.close());
+    }
+
+    /** The host part of a Host header, lower case, without port or trailing dot; null if absent. */
+    static String hostOf(String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return null;
+        }
+        String h = hostHeader.trim();
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            h = end > 0 ? h.substring(0, end + 1) : h;
+        } else {
+            int colon = h.lastIndexOf(':');
+            if (colon >= 0) {
+                h = h.substring(0, colon);
+            }
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+
+    private static String addressOf(Channel ch) {
+        InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** Reads the agent's answer on a new stream; anything but 200 becomes a 502 page on the public connection. */
+    private static final class AgentAnswer extends ChannelInboundHandlerAdapter {
+        private final Channel publicChannel;
+        private final HttpTunnel tunnel;
+
+        AgentAnswer(Channel publicChannel, HttpTunnel tunnel) {
+            this.publicChannel = publicChannel;
+            this.tunnel = tunnel;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Http2HeadersFrame h)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            ctx.pipeline().remove(this);
+            if (!"200".contentEquals(h.headers().status())) {
+                String error = StreamHeaders.get(h.headers(), StreamHeaders.ERROR);
+                log.info("[{}] local service failed: {}", tunnel.name(), error);
+                badGateway(ctx, "The tunnel '" + tunnel.name() + "' is online, but its agent could not reach the "
+                        + "local service: " + (error == null ? "unknown error" : error) + ".");
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ctx.pipeline().remove(this);
+            badGateway(ctx, "The agent serving tunnel '" + tunnel.name() + "' went away before answering. "
+                    + "Try again in a moment.");
+            ctx.fireChannelInactive();
+        }
+
+        private void badGateway(ChannelHandlerContext ctx, String detail) {
+            ByteBuf page = ErrorPages.page(publicChannel.alloc(), HttpResponseStatus.BAD_GATEWAY,
+                    "Local service unavailable", detail);
+            publicChannel.writeAndFlush(page).addListener(f -> publicChannel.close());
+            ctx.close();
+        }
+    }
+}

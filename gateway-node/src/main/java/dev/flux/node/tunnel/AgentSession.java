@@ -1,0 +1,349 @@
+package dev.flux.node.tunnel;
+
+import dev.flux.node.config.NodeConfig.TokenEntry;
+import dev.flux.protocol.FluxVersion;
+import dev.flux.protocol.control.ControlFrameDecoder;
+import dev.flux.protocol.control.ControlFrameEncoder;
+import dev.flux.protocol.control.ControlMessage;
+import dev.flux.protocol.control.Login;
+import dev.flux.protocol.control.LoginAccepted;
+import dev.flux.protocol.control.LoginRejected;
+import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.control.TunnelReady;
+import dev.flux.protocol.control.TunnelRejected;
+import dev.flux.protocol.control.UnregisterTunnel;
+import dev.flux.protocol.stream.Http2Transport;
+import dev.flux.protocol.stream.StreamFrameAdapter;
+import dev.flux.protocol.stream.StreamHeaders;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's connection to this node, from login to close: the control stream, the agent's tunnels, heartbeats.
+ * Everything here runs on the connection's event loop, so session state needs no locks.
+ */
+public final class AgentSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
+    private static final long LOGIN_TIMEOUT_SECONDS = 10;
+    private static final long PING_INTERVAL_SECONDS = 5;
+
+    private final TunnelServer server;
+    private final String sessionId = UUID.randomUUID().toString();
+    private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
+    private Channel channel;
+    private Channel control;
+    private TokenEntry token;
+    private String runKey;
+    private String agentName;
+    private ScheduledFuture<?> pinger;
+    private boolean closed;
+
+    AgentSession(TunnelServer server) {
+        this.server = server;
+    }
+
+    TokenEntry token() {
+        return token;
+    }
+
+    String runKey() {
+        return runKey;
+    }
+
+    TunnelRegistry registry() {
+        return server.registry();
+    }
+
+    /** The agent's address and host name, for logs. */
+    public String agentName() {
+        return agentName;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        agentName = address(channel.remoteAddress());
+        Http2Transport.raiseConnectionWindow(ctx.pipeline());
+        channel.eventLoop().schedule(() -> {
+            if (token == null && channel.isActive()) {
+                log.info("agent {} sent no login within {} s; closing", agentName, LOGIN_TIMEOUT_SECONDS);
+                channel.close();
+            }
+        }, LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        pinger = channel.eventLoop().scheduleAtFixedRate(
+                () -> channel.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime())),
+                PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        openStream(StreamHeaders.open(StreamHeaders.KIND_CONTROL, null, null), new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline().addLast(StreamFrameAdapter.INSTANCE, new ControlFrameDecoder(),
+                        ControlFrameEncoder.INSTANCE, new ControlHandler());
+            }
+        }).addListener(f -> {
+            if (f.isSuccess()) {
+                control = (Channel) f.getNow();
+            } else {
+                log.info("agent {}: cannot open the control stream: {}", agentName, f.cause().toString());
+                channel.close();
+            }
+        });
+    }
+
+    /**
+     * Opens a stream to the agent and writes its HEADERS; the future completes with the stream once the headers
+     * are queued, so that anything written afterwards follows them.
+     */
+    Future<Http2StreamChannel> openStream(Http2Headers headers, ChannelHandler handler) {
+        Promise<Http2StreamChannel> promise = channel.eventLoop().newPromise();
+        new Http2StreamChannelBootstrap(channel).handler(handler).open().addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            stream.config().setAutoRead(true);
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(w -> {
+                if (w.isSuccess()) {
+                    promise.trySuccess(stream);
+                } else {
+                    stream.close();
+                    promise.tryFailure(w.cause());
+                }
+            });
+        });
+        return promise;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // PING acks and SETTINGS reach the parent pipeline; liveness is judged by the idle handler
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            log.info("agent {} silent for {} s; closing its connection", agentName,
+                    server.config().heartbeatTimeoutSeconds());
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        close("connection closed");
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("agent {}: {}", agentName, TunnelServer.describe(cause));
+        ctx.close();
+    }
+
+    private void close(String why) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+        for (Tunnel t : tunnels.values()) {
+            t.close();
+            registry().releaseTunnelSlot(token);
+            log.info("[{}] tunnel closed ({})", t.name(), why);
+        }
+        tunnels.clear();
+        if (runKey != null) {
+            registry().removeSession(this);
+            log.info("agent {} disconnected", agentName);
+        }
+        channel.close();
+    }
+
+    private void send(ControlMessage message) {
+        if (control != null && control.isActive()) {
+            control.writeAndFlush(message, control.voidPromise());
+        }
+    }
+
+    /** Handles the agent's control messages. */
+    private final class ControlHandler extends SimpleChannelInboundHandler<Object> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame) {
+                return; // the agent's :status 200 for the control stream
+            }
+            if (token == null) {
+                if (msg instanceof Login login) {
+                    login(login);
+                } else {
+                    log.info("agent {} sent {} before logging in; closing", agentName, msg.getClass().getSimpleName());
+                    channel.close();
+                }
+                return;
+            }
+            if (msg instanceof RegisterTunnel r) {
+                register(r);
+            } else if (msg instanceof UnregisterTunnel u) {
+                Tunnel t = tunnels.remove(u.name());
+                if (t != null) {
+                    t.close();
+                    registry().releaseTunnelSlot(token);
+                    log.info("[{}] tunnel closed (removed by the agent)", t.name());
+                }
+            } else if (msg instanceof Login) {
+                log.info("agent {} logged in twice; closing", agentName);
+                channel.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.info("agent {}: control stream error: {}; closing the connection", agentName,
+                    TunnelServer.describe(cause));
+            channel.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            channel.close();
+        }
+    }
+
+    private void login(Login login) {
+        TokenEntry entry = server.tokens().verify(login.token());
+        if (entry == null) {
+            log.info("agent {} rejected: invalid token", agentName);
+            control.writeAndFlush(new LoginRejected("the token was not accepted by this node; check `token` in "
+                    + "your flux.toml")).addListener(f -> channel.close());
+            return;
+        }
+        token = entry;
+        agentName = address(channel.remoteAddress()) + " (" + login.hostname() + ")";
+        runKey = entry.name() + "/" + login.runId();
+        AgentSession previous = registry().addSession(this);
+        if (previous != null && previous != this) {
+            log.info("agent {} reconnected; dropping its previous connection", agentName);
+            previous.channel.eventLoop().execute(() -> previous.close("replaced by a new connection"));
+        }
+        log.info("agent {} logged in with token '{}' (agent {})", agentName, entry.name(), login.version());
+        send(new LoginAccepted(sessionId, server.nodeName(), FluxVersion.product()));
+    }
+
+    private void register(RegisterTunnel r) {
+        if (tunnels.containsKey(r.name())) {
+            reject(r.name(), "this agent already registered a tunnel named '" + r.name() + "'", false);
+            return;
+        }
+        try {
+            registry().acquireTunnelSlot(token);
+        } catch (TunnelRejectedException e) {
+            reject(r.name(), e.getMessage(), e.retryable());
+            return;
+        }
+        try {
+            switch (r.tunnelType()) {
+                case "http" -> registerHttp(r);
+                case "tcp" -> server.bindTcp(this, r);
+                default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
+                        + "' is not supported by this node (supported: tcp, http)", false);
+            }
+        } catch (TunnelRejectedException e) {
+            registry().releaseTunnelSlot(token);
+            reject(r.name(), e.getMessage(), e.retryable());
+        }
+    }
+
+    private void registerHttp(RegisterTunnel r) throws TunnelRejectedException {
+        HttpTunnel tunnel = server.newHttpTunnel(this, r);
+        registry().claimHosts(tunnel);
+        ready(tunnel);
+    }
+
+    /** Called on this session's event loop once a tunnel holds its resources. */
+    void ready(Tunnel tunnel) {
+        if (closed) {
+            tunnel.close();
+            registry().releaseTunnelSlot(token);
+            return;
+        }
+        tunnels.put(tunnel.name(), tunnel);
+        int port = tunnel instanceof TcpTunnel t ? t.port() : 0;
+        log.info("[{}] tunnel ready {}", tunnel.name(), String.join(" ", tunnel.urls()));
+        send(new TunnelReady(tunnel.name(), port, tunnel.urls()));
+    }
+
+    /** Called on this session's event loop when a registration fails after it started. */
+    void rejectLater(String name, TunnelRejectedException e) {
+        registry().releaseTunnelSlot(token);
+        reject(name, e.getMessage(), e.retryable());
+    }
+
+    private void reject(String name, String reason, boolean retryable) {
+        log.info("[{}] tunnel rejected: {}", name, reason);
+        send(new TunnelRejected(name, reason, retryable));
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    List<Tunnel> tunnels() {
+        return List.copyOf(tunnels.values());
+    }
+
+    static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    /** Handler for the rare stream an agent might try to open; agents open none. */
+    static final class InboundStreamRejector extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.flux.node.tunnel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+
+/** An HTTP tunnel: host names routed by the vhost listener to one agent's local web service. */
+public final class HttpTunnel extends Tunnel {
+
+    private final List<String> hosts;
+    private final List<String> urls;
+    private final String hostHeaderRewrite;
+    private final byte[] expectedAuthorization;
+
+    HttpTunnel(String name, AgentSession session, String localAddress, List<String> hosts, List<String> urls,
+               String hostHeaderRewrite, String httpUser, String httpPassword) {
+        super(name, session, localAddress);
+        this.hosts = List.copyOf(hosts);
+        this.urls = List.copyOf(urls);
+        this.hostHeaderRewrite = hostHeaderRewrite;
+        this.expectedAuthorization = httpUser == null ? null
+                : ("Basic " + Base64.getEncoder().encodeToString(
+                        (httpUser + ":" + httpPassword).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public List<String> hosts() {
+        return hosts;
+    }
+
+    @Override
+    String kind() {
+        return "http";
+    }
+
+    @Override
+    public List<String> urls() {
+        return urls;
+    }
+
+    /** The Host header to send to the local service instead of the public one, or null to keep it. */
+    public String hostHeaderRewrite() {
+        return hostHeaderRewrite;
+    }
+
+    public boolean requiresAuthorization() {
+        return expectedAuthorization != null;
+    }
+
+    /** Checks an {@code Authorization} header value in constant time. */
+    public boolean authorizes(String authorization) {
+        if (expectedAuthorization == null) {
+            return true;
+        }
+        return authorization != null
+                && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    void close() {
+        session().registry().releaseHosts(this);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.flux.node.tunnel;
+
+import dev.flux.protocol.stream.Relay;
+import dev.flux.protocol.stream.StreamFrameAdapter;
+import dev.flux.protocol.stream.StreamHeaders;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP tunnel: a port on the node whose connections are relayed, each on its own stream, to the agent's local
+ * service. Public connections run on the agent connection's event loop, so relaying never hops threads.
+ */
+public final class TcpTunnel extends Tunnel {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpTunnel.class);
+
+    private final int port;
+    private final String url;
+    private volatile Channel listener;
+
+    TcpTunnel(String name, AgentSession session, String localAddress, int port, String publicHost) {
+        super(name, session, localAddress);
+        this.port = port;
+        this.url = "tcp://" + publicHost + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    String kind() {
+        return "tcp";
+    }
+
+    @Override
+    public List<String> urls() {
+        return List.of(url);
+    }
+
+    void listening(Channel listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    void close() {
+        session().registry().releasePort(this);
+        Channel l = listener;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    /** Handles each accepted public connection: admits it, opens a stream and bridges the two. */
+    ChannelInitializer<Channel> publicConnectionHandler() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.pipeline().remove(this);
+                        accept(ctx.channel());
+                    }
+                });
+            }
+        };
+    }
+
+    private void accept(Channel publicChannel) {
+        if (!admitsConnection()) {
+            log.info("[{}] refusing connection from {}: the tunnel's connection limit ({}) is reached", name(),
+                    publicChannel.remoteAddress(), session().token().maxConnectionsPerTunnel());
+            publicChannel.close();
+            return;
+        }
+        counter().connectionOpened();
+        publicChannel.closeFuture().addListener(f -> counter().connectionClosed());
+        String client = AgentSession.address(publicChannel.remoteAddress());
+        openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new AgentAnswer(publicChannel));
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.debug("[{}] cannot open a stream for {}: {}", name(), client, f.cause().toString());
+                publicChannel.close();
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            publicChannel.closeFuture().addListener(c -> Relay.closeOnFlush(stream));
+            if (publicChannel.isActive()) {
+                Relay.bridge(publicChannel, stream, counter());
+            }
+        });
+    }
+
+    /** Reads the agent's answer to a new stream: 200 lets bytes through, anything else closes the connection. */
+    private final class AgentAnswer extends ChannelInboundHandlerAdapter {
+        private final Channel publicChannel;
+
+        AgentAnswer(Channel publicChannel) {
+            this.publicChannel = publicChannel;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame h) {
+                ctx.pipeline().remove(this);
+                String status = String.valueOf(h.headers().status());
+                if (!"200".equals(status)) {
+                    log.info("[{}] connection from {} closed: {}", name(), publicChannel.remoteAddress(),
+                            StreamHeaders.get(h.headers(), StreamHeaders.ERROR));
+                    publicChannel.close();
+                    ctx.close();
+                }
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

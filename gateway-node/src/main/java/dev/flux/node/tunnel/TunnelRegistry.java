@@ -1,0 +1,114 @@
+package dev.flux.node.tunnel;
+
+import dev.flux.node.config.NodeConfig.TokenEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who holds what on this node: host names of HTTP tunnels, ports of TCP tunnels, tunnel counts per token, and the
+ * live agent sessions. Reservations are made under one lock so that two agents racing for the same host name or
+ * port cannot both win; lookups on the request path read a concurrent map without locking.
+ */
+public final class TunnelRegistry {
+
+    private final Map<String, HttpTunnel> httpByHost = new ConcurrentHashMap<>();
+    private final Map<Integer, TcpTunnel> tcpByPort = new HashMap<>();
+    private final Map<Integer, Object> portsBinding = new HashMap<>();
+    private final Map<String, Integer> tunnelsPerToken = new HashMap<>();
+    private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
+
+    /** The HTTP tunnel serving a host name (lower case, no port), or null. */
+    public HttpTunnel httpTunnel(String host) {
+        return httpByHost.get(host);
+    }
+
+    /** Every live tunnel, for status output and tests. */
+    public synchronized List<Tunnel> tunnels() {
+        List<Tunnel> out = new ArrayList<>(httpByHost.values().stream().distinct().toList());
+        out.addAll(tcpByPort.values());
+        return out;
+    }
+
+    public Collection<AgentSession> sessions() {
+        return sessionsByRun.values();
+    }
+
+    /** Records a session; returns the earlier session of the same agent run (token + run id), or null. */
+    AgentSession addSession(AgentSession session) {
+        return sessionsByRun.put(session.runKey(), session);
+    }
+
+    void removeSession(AgentSession session) {
+        sessionsByRun.remove(session.runKey(), session);
+    }
+
+    /** Counts a new tunnel against its token's limit. */
+    synchronized void acquireTunnelSlot(TokenEntry token) throws TunnelRejectedException {
+        int n = tunnelsPerToken.getOrDefault(token.name(), 0);
+        if (token.maxTunnels() > 0 && n >= token.maxTunnels()) {
+            throw new TunnelRejectedException("token '" + token.name() + "' may run at most " + token.maxTunnels()
+                    + " tunnels on this node and already runs " + n, false);
+        }
+        tunnelsPerToken.put(token.name(), n + 1);
+    }
+
+    synchronized void releaseTunnelSlot(TokenEntry token) {
+        tunnelsPerToken.computeIfPresent(token.name(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Claims every host of a new HTTP tunnel, or none of them. */
+    synchronized void claimHosts(HttpTunnel tunnel) throws TunnelRejectedException {
+        for (String host : tunnel.hosts()) {
+            HttpTunnel holder = httpByHost.get(host);
+            if (holder != null) {
+                throw new TunnelRejectedException("host " + host + " is already served by tunnel '" + holder.name()
+                        + "' of another agent on this node; choose another subdomain or domain", true);
+            }
+        }
+        for (String host : tunnel.hosts()) {
+            httpByHost.put(host.toLowerCase(Locale.ROOT), tunnel);
+        }
+    }
+
+    synchronized void releaseHosts(HttpTunnel tunnel) {
+        for (String host : tunnel.hosts()) {
+            httpByHost.remove(host, tunnel);
+        }
+    }
+
+    /**
+     * Reserves a port while its listener is being bound, so that a concurrent registration for the same port is
+     * refused with a clear message instead of a bind error.
+     */
+    synchronized void reservePort(int port, String tunnelName) throws TunnelRejectedException {
+        TcpTunnel holder = tcpByPort.get(port);
+        if (holder != null || portsBinding.containsKey(port)) {
+            String who = holder != null ? "tunnel '" + holder.name() + "'" : "another tunnel";
+            throw new TunnelRejectedException("remote port " + port + " is already taken on the node (by " + who
+                    + "); choose another remotePort or leave it out to let the node pick one", true);
+        }
+        portsBinding.put(port, tunnelName);
+    }
+
+    synchronized boolean isPortReserved(int port) {
+        return tcpByPort.containsKey(port) || portsBinding.containsKey(port);
+    }
+
+    synchronized void portBound(int port, TcpTunnel tunnel) {
+        portsBinding.remove(port);
+        tcpByPort.put(port, tunnel);
+    }
+
+    synchronized void unreservePort(int port) {
+        portsBinding.remove(port);
+    }
+
+    synchronized void releasePort(TcpTunnel tunnel) {
+        tcpByPort.remove(tunnel.port(), tunnel);
+    }
+}

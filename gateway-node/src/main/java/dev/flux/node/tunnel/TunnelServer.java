@@ -1,0 +1,244 @@
+package dev.flux.node.tunnel;
+
+import dev.flux.node.config.NodeConfig;
+import dev.flux.node.config.NodeConfig.TokenEntry;
+import dev.flux.protocol.FluxVersion;
+import dev.flux.protocol.auth.TokenVerifier;
+import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.net.Transports;
+import dev.flux.protocol.stream.Http2Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent-facing side of a node: accepts agent connections (TLS 1.3, ALPN {@code flux/1}, HTTP/2), logs agents in,
+ * and creates their tunnels.
+ */
+public final class TunnelServer {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
+    private static final int PORT_PICK_ATTEMPTS = 32;
+
+    private final NodeConfig config;
+    private final SslContext sslContext;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final TunnelRegistry registry = new TunnelRegistry();
+    private final TokenVerifier<TokenEntry> tokens;
+    private final PortRanges portRanges;
+    private volatile int vhostPort = -1;
+    private Channel listener;
+
+    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
+        this.config = config;
+        this.sslContext = sslContext;
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+        this.portRanges = new PortRanges(config.allowPorts());
+        TokenVerifier.Builder<TokenEntry> b = TokenVerifier.builder();
+        for (TokenEntry t : config.tokens()) {
+            if (t.token() != null) {
+                b.addPlain(t.token(), t);
+            } else {
+                b.addHash(t.tokenHash(), t);
+            }
+        }
+        this.tokens = b.build();
+    }
+
+    public TunnelRegistry registry() {
+        return registry;
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    TokenVerifier<TokenEntry> tokens() {
+        return tokens;
+    }
+
+    String nodeName() {
+        return config.publicHost();
+    }
+
+    /** Tells the tunnel server where the vhost listener ended up, for the URLs of HTTP tunnels. */
+    public void vhostPort(int port) {
+        this.vhostPort = port;
+    }
+
+    /** Binds the agent port; returns the bound address. */
+    public InetSocketAddress start() throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = sslContext.newHandler(ch.alloc());
+                        ssl.setHandshakeTimeout(10, TimeUnit.SECONDS);
+                        ch.pipeline().addLast("tls", ssl);
+                        ch.pipeline().addLast("alpn", new AlpnGate());
+                    }
+                });
+        listener = b.bind(config.bindAddr(), config.bindPort()).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        log.info("listening for agents on {}:{} (TLS 1.3, {} transport)", bound.getAddress().getHostAddress(),
+                bound.getPort(), Transports.name());
+        return bound;
+    }
+
+    public void stop() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (AgentSession s : registry.sessions()) {
+            s.channel().close().syncUninterruptibly();
+        }
+    }
+
+    /** Admits only connections that negotiated {@code flux/1}; then sets up HTTP/2 and the session. */
+    private final class AlpnGate extends ApplicationProtocolNegotiationHandler {
+        AlpnGate() {
+            super("none");
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (!FluxVersion.ALPN.equals(protocol)) {
+                log.info("closing connection from {}: it did not negotiate {} (ALPN: {})",
+                        AgentSession.address(ctx.channel().remoteAddress()), FluxVersion.ALPN, protocol);
+                ctx.close();
+                return;
+            }
+            ctx.pipeline().addLast("idle", new IdleStateHandler(config.heartbeatTimeoutSeconds(), 0, 0));
+            Http2Transport.addNodeSide(ctx.pipeline(), new AgentSession.InboundStreamRejector());
+            ctx.pipeline().addLast("session", new AgentSession(TunnelServer.this));
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            log.info("TLS handshake with {} failed: {}", AgentSession.address(ctx.channel().remoteAddress()),
+                    describe(cause));
+            ctx.close();
+        }
+    }
+
+    HttpTunnel newHttpTunnel(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
+        if (config.vhostHttpPort() < 0) {
+            throw new TunnelRejectedException("HTTP tunnels are disabled on this node (vhostHTTPPort = -1)", false);
+        }
+        List<String> hosts = new ArrayList<>();
+        if (r.subdomain() != null && !r.subdomain().isBlank()) {
+            if (config.subdomainHost() == null) {
+                throw new TunnelRejectedException("this node has no subdomainHost, so subdomain '" + r.subdomain()
+                        + "' cannot be served; use customDomains instead", false);
+            }
+            hosts.add(r.subdomain().toLowerCase(Locale.ROOT) + "." + config.subdomainHost().toLowerCase(Locale.ROOT));
+        }
+        for (String d : r.customDomains()) {
+            String host = d.toLowerCase(Locale.ROOT);
+            if (!hosts.contains(host)) {
+                hosts.add(host);
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw new TunnelRejectedException("an http tunnel needs a subdomain or at least one custom domain", false);
+        }
+        int port = vhostPort;
+        String suffix = port == 80 || port <= 0 ? "" : ":" + port;
+        List<String> urls = hosts.stream().map(h -> "http://" + h + suffix).toList();
+        return new HttpTunnel(r.name(), session, r.localAddress(), hosts, urls, r.hostHeaderRewrite(),
+                r.httpUser(), r.httpPassword());
+    }
+
+    /** Starts binding a TCP tunnel's port; answers the agent (ready or rejected) when the bind completes. */
+    void bindTcp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
+        int requested = r.remotePort();
+        if (requested != 0 && !portRanges.allows(requested)) {
+            throw new TunnelRejectedException("remote port " + requested + " is not allowed on this node (allowed: "
+                    + portRanges + ")", false);
+        }
+        bindTcp(session, r, requested, requested == 0 ? PORT_PICK_ATTEMPTS : 1);
+    }
+
+    private void bindTcp(AgentSession session, RegisterTunnel r, int requested, int attemptsLeft)
+            throws TunnelRejectedException {
+        int port = requested != 0 ? requested : pickFreePort();
+        registry.reservePort(port, r.name());
+        TcpTunnel tunnel = new TcpTunnel(r.name(), session, r.localAddress(), port, config.publicHost());
+        ChannelFuture bind = new ServerBootstrap()
+                .group(bossGroup, session.channel().eventLoop())
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(tunnel.publicConnectionHandler())
+                .bind(config.proxyBindAddr(), port);
+        bind.addListener(f -> session.channel().eventLoop().execute(() -> {
+            if (f.isSuccess()) {
+                tunnel.listening(bind.channel());
+                registry.portBound(port, tunnel);
+                session.ready(tunnel);
+                return;
+            }
+            registry.unreservePort(port);
+            if (attemptsLeft > 1) {
+                try {
+                    bindTcp(session, r, 0, attemptsLeft - 1);
+                } catch (TunnelRejectedException e) {
+                    session.rejectLater(r.name(), e);
+                }
+                return;
+            }
+            String reason = requested != 0
+                    ? "remote port " + port + " is already in use on the node (" + describe(f.cause())
+                      + "); choose another remotePort or leave it out to let the node pick one"
+                    : "no free port found in the allowed ranges (" + portRanges + ")";
+            session.rejectLater(r.name(), new TunnelRejectedException(reason, true));
+        }));
+    }
+
+    private int pickFreePort() throws TunnelRejectedException {
+        for (int i = 0; i < PORT_PICK_ATTEMPTS * 4; i++) {
+            int p = portRanges.random();
+            if (p > 0 && !registry.isPortReserved(p)) {
+                return p;
+            }
+        }
+        throw new TunnelRejectedException("no free port left in the allowed ranges (" + portRanges + ")", true);
+    }
+
+    /** A one-line description of an error for logs and messages, without a stack trace. */
+    static String describe(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof DecoderException || c instanceof SSLException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m;
+    }
+}

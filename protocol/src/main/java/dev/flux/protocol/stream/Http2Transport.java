@@ -1,0 +1,69 @@
+package dev.flux.protocol.stream;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+
+/**
+ * The HTTP/2 layer of an agent-to-node connection.
+ *
+ * <p>Roles are reversed as in cloudflared: the agent dials the node (TLS client) and then serves HTTP/2 (HTTP/2
+ * server); the node is the HTTP/2 client and opens a stream for each public connection. This keeps stream
+ * creation standard HTTP/2 (client-opened) while the agent needs no listening port.
+ *
+ * <p>Windows are larger than HTTP/2's 64 KiB default so that one stream can fill a fast link: a stream moves at
+ * most one window per round trip.
+ */
+public final class Http2Transport {
+
+    /** Per-stream receive window. */
+    public static final int STREAM_WINDOW = 1024 * 1024;
+    /** Connection-wide receive window, shared by all streams. */
+    public static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+    /** Largest DATA frame; TLS records are 16 KiB, larger frames only save per-frame work. */
+    public static final int MAX_FRAME_SIZE = 64 * 1024;
+    /** Streams one agent connection may carry at once. */
+    public static final long MAX_CONCURRENT_STREAMS = 10_000;
+
+    private Http2Transport() {
+    }
+
+    private static Http2Settings settings() {
+        return Http2Settings.defaultSettings()
+                .initialWindowSize(STREAM_WINDOW)
+                .maxFrameSize(MAX_FRAME_SIZE)
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+    }
+
+    /** Adds the node's side (HTTP/2 client) to a pipeline after TLS. The node accepts no streams from agents. */
+    public static void addNodeSide(ChannelPipeline p, ChannelHandler inboundStreamRejector) {
+        // only a client may send ENABLE_PUSH; the node never wants pushed streams
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(settings().pushEnabled(false))
+                .autoAckPingFrame(true)
+                .validateHeaders(true)
+                .build();
+        p.addLast("h2", codec);
+        p.addLast("h2-mux", new Http2MultiplexHandler(inboundStreamRejector));
+    }
+
+    /** Adds the agent's side (HTTP/2 server) to a pipeline after TLS. */
+    public static void addAgentSide(ChannelPipeline p, ChannelHandler streamInitializer) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings())
+                .autoAckPingFrame(true)
+                .validateHeaders(true)
+                .build();
+        p.addLast("h2", codec);
+        p.addLast("h2-mux", new Http2MultiplexHandler(streamInitializer));
+    }
+
+    /** Raises the connection window above HTTP/2's fixed 64 KiB start; call once the connection is active. */
+    public static void raiseConnectionWindow(ChannelPipeline p) {
+        p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+    }
+}
