@@ -47,8 +47,8 @@ public final class LeakCheckExtension implements AfterEachCallback, AfterAllCall
     /** Bounds each wait when the JVM ignores {@code System.gc()} (e.g. {@code -XX:+DisableExplicitGC}). */
     private static final long REFERENCE_PROCESSING_TIMEOUT_MILLIS = 200;
 
-    /** {@link FailingLeakDetector#trackedObjects()} when the last check started; -1 before the first. */
-    private static final AtomicLong trackedAtLastCheck = new AtomicLong(-1);
+    /** {@link FailingLeakDetector#trackedObjects()} when the last check started. */
+    private static final AtomicLong trackedAtLastCheck = new AtomicLong();
 
     static {
         // Runs from an IDE without the pom's argLine: install the detector ourselves. This works as long as no
@@ -105,10 +105,10 @@ public final class LeakCheckExtension implements AfterEachCallback, AfterAllCall
             FailingLeakDetector.withoutCounting(LeakCheckExtension::pollBufferLeakDetector); // creates the detector
         }
         if (!FailingLeakDetector.isInstalledFor(ByteBuf.class)) {
-            throw new IllegalStateException("Netty's ByteBuf leak detector is not " + FailingLeakDetector.class.getName()
-                    + ", so leaks cannot fail tests. Run tests with -D" + DETECTOR_PROPERTY + "="
-                    + FailingLeakDetector.class.getName() + " (the root pom's flux.test.argLine does) and the"
-                    + " system class loader (surefire's default).");
+            String detector = FailingLeakDetector.class.getName();
+            throw new IllegalStateException("Netty's ByteBuf leak detector is not " + detector
+                    + ", so leaks cannot fail tests. Run tests with -D" + DETECTOR_PROPERTY + "=" + detector
+                    + " (the root pom's flux.test.argLine does) and the system class loader (surefire's default).");
         }
     }
 

@@ -113,7 +113,7 @@ public final class AgentConfigLoader {
 
     private static List<TunnelConfig> tunnels(ConfigTable root) {
         List<ConfigTable> tables = root.tables("tunnels");
-        if (tables.isEmpty()) {
+        if (tables.isEmpty() && !root.hasProblems("tunnels")) {
             root.problem("tunnels", "at least one [[tunnels]] entry is required");
         }
         // What two tunnels of one agent cannot share, each mapped to the key path of its first user.
@@ -136,13 +136,8 @@ public final class AgentConfigLoader {
                 t.problem("subdomain", "'" + subdomain + "' is not a single DNS label (expected: 1..63 of a-z 0-9 -, "
                         + "not starting or ending with '-', such as 'web')");
             }
-            List<String> customDomains = t.strings("customDomains");
-            for (int i = 0; i < customDomains.size(); i++) {
-                if (!DnsNames.isHostName(customDomains.get(i))) {
-                    t.problem("customDomains", i, "'" + customDomains.get(i)
-                            + "' is not a valid DNS name (expected: such as app.example.com)");
-                }
-            }
+            List<String> customDomains = t.strings("customDomains", DnsNames::isHostName,
+                    "is not a valid DNS name (expected: such as app.example.com)");
             String hostHeaderRewrite = t.string("hostHeaderRewrite");
             String httpUser = t.string("httpUser");
             String httpPassword = t.secret("httpPassword");
@@ -190,7 +185,7 @@ public final class AgentConfigLoader {
             t.problem("remotePort", "only valid for tcp tunnels; visitors reach an http tunnel through its "
                     + "'subdomain' or 'customDomains'");
         }
-        if (!t.has("subdomain") && customDomains.isEmpty()) {
+        if (!t.has("subdomain") && customDomains.isEmpty() && !t.hasProblems("customDomains")) {
             t.problem("an http tunnel needs a 'subdomain' or at least one entry in 'customDomains'");
         }
         if (t.has("httpUser") != t.has("httpPassword")) {

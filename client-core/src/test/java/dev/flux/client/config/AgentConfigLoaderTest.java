@@ -165,6 +165,14 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void singleBracketsForTunnels() {
+        assertThat(failure(SERVER + "[tunnels]\nname = \"ssh\"\ntype = \"tcp\"\nlocalPort = 22\n")).containsExactly(
+                "tunnels: expected an array of tables, got a single table; write [[tunnels]] above each entry");
+        assertThat(failure(SERVER + "tunnels = []\n")).containsExactly("tunnels: at least one [[tunnels]] entry is required");
+        assertThat(failure(SERVER + "tunnels = [1]\n")).containsExactly("tunnels[0]: expected a table, got integer 1");
+    }
+
+    @Test
     void unsupportedTypeListsTheSupportedOnes() {
         assertThat(failure(SERVER + "[[tunnels]]\nname = \"dns\"\ntype = \"udp\"\nlocalPort = 53\n")).containsExactly(
                 "tunnels[0].type: unsupported tunnel type 'udp' (supported: tcp, http) (tunnel 'dns')");
@@ -216,12 +224,12 @@ class AgentConfigLoaderTest {
                 type = "http"
                 localPort = 80
                 subdomain = "Web.app"
-                customDomains = ["ok.example.com", "bad_domain.com", 5]
+                customDomains = [5, "ok.example.com", "bad_domain.com"]
                 """)).containsExactly(
                 "tunnels[0].subdomain: 'Web.app' is not a single DNS label (expected: 1..63 of a-z 0-9 -, not "
                         + "starting or ending with '-', such as 'web') (tunnel 'web')",
-                "tunnels[0].customDomains[2]: expected a string, got integer 5 (tunnel 'web')",
-                "tunnels[0].customDomains[1]: 'bad_domain.com' is not a valid DNS name (expected: such as "
+                "tunnels[0].customDomains[0]: expected a string, got integer 5 (tunnel 'web')",
+                "tunnels[0].customDomains[2]: 'bad_domain.com' is not a valid DNS name (expected: such as "
                         + "app.example.com) (tunnel 'web')");
     }
 

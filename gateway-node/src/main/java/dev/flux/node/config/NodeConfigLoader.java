@@ -155,7 +155,7 @@ public final class NodeConfigLoader {
 
     private static List<TokenEntry> tokens(ConfigTable root) {
         List<ConfigTable> tables = root.tables("tokens");
-        if (tables.isEmpty()) {
+        if (tables.isEmpty() && !root.hasProblems("tokens")) {
             root.problem("tokens", "at least one [[tokens]] entry is required; " + GENERATE_HINT);
         }
         Map<String, String> pathByName = new HashMap<>();

@@ -205,7 +205,10 @@ class NodeConfigLoaderTest {
     void atLeastOneToken() {
         assertThat(failure("bindPort = 7000\n")).containsExactly(
                 "tokens: at least one [[tokens]] entry is required; generate one with 'fluxctl token generate'");
-        assertThat(failure("tokens = []\n")).hasSize(1);
+        assertThat(failure("tokens = []\n")).containsExactly(
+                "tokens: at least one [[tokens]] entry is required; generate one with 'fluxctl token generate'");
+        assertThat(failure("[tokens]\nname = \"alice\"\ntoken = \"%s\"\n".formatted(TOKEN))).containsExactly(
+                "tokens: expected an array of tables, got a single table; write [[tokens]] above each entry");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -122,6 +123,17 @@ public final class ConfigTable {
 
     /** An array of strings; empty when absent. Unusable elements are reported by index and left out. */
     public List<String> strings(String key) {
+        return strings(key, e -> true, "");
+    }
+
+    /**
+     * An array of strings each of which must pass {@code check}; empty when absent. Unusable elements, and
+     * those failing the check, are reported by index and left out.
+     *
+     * @param failure the rest of the problem message after the quoted element, such as
+     *                {@code "is not a valid DNS name"}
+     */
+    public List<String> strings(String key, Predicate<String> check, String failure) {
         JsonNode v = value(key);
         if (v == null) {
             return List.of();
@@ -137,6 +149,8 @@ public final class ConfigTable {
                 problem(key, i, "expected a string, got " + describe(e, false));
             } else if (e.textValue().isBlank()) {
                 problem(key, i, "must not be blank");
+            } else if (!check.test(e.textValue())) {
+                problem(key, i, "'" + e.textValue() + "' " + failure);
             } else {
                 result.add(e.textValue());
             }
@@ -200,6 +214,11 @@ public final class ConfigTable {
         if (v == null) {
             return List.of();
         }
+        if (v.isObject()) {
+            // [tunnels] where [[tunnels]] was meant: the brackets are easy to miss.
+            problem(key, "expected an array of tables, got a single table; write [[" + key + "]] above each entry");
+            return List.of();
+        }
         if (!v.isArray()) {
             wrongType(key, "an array of tables", v, false);
             return List.of();
@@ -213,6 +232,15 @@ public final class ConfigTable {
             }
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * Whether a problem has been recorded for the key or one of its elements, so that a loader can skip a
+     * check that would only repeat it.
+     */
+    public boolean hasProblems(String key) {
+        String keyPath = keyPath(key);
+        return problems.stream().anyMatch(p -> p.path().equals(keyPath) || p.path().startsWith(keyPath + '['));
     }
 
     /** Records a problem with this table as a whole. */

@@ -42,6 +42,8 @@ final class TomlSyntaxMessage {
             Map.entry("ARRAY_WS_COMMENT_NEWLINE", "a line break"));
     private static final Pattern TOKEN_NAME = Pattern.compile("\\b[A-Z][A-Z_]+\\b");
     private static final Pattern GOT_PUNCTUATION = Pattern.compile("Got ([A-Z_]+)");
+    // "Path into existing non-array value of type NUMBER": a tree node type, not a token.
+    private static final Pattern NODE_TYPE = Pattern.compile("of type ([A-Z]+)");
 
     private TomlSyntaxMessage() {
     }
@@ -104,7 +106,11 @@ final class TomlSyntaxMessage {
     }
 
     private static String humanize(String raw) {
-        Matcher m = TOKEN_NAME.matcher(raw);
+        Matcher type = NODE_TYPE.matcher(raw);
+        String typed = type.find() ? raw.substring(0, type.start()) + "of type "
+                + (type.group(1).equals("OBJECT") ? "table" : type.group(1).toLowerCase(Locale.ROOT))
+                + raw.substring(type.end()) : raw;
+        Matcher m = TOKEN_NAME.matcher(typed);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(sb, Matcher.quoteReplacement(TOKENS.getOrDefault(m.group(), m.group())));

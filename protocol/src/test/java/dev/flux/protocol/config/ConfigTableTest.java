@@ -67,7 +67,7 @@ class ConfigTableTest {
                 "ratio: expected an integer, got float 1.5",
                 "names: expected an array of strings, got string \"a\"",
                 "tls: expected a table, got integer 3",
-                "tunnels: expected an array of tables, got a table");
+                "tunnels: expected an array of tables, got a single table; write [[tunnels]] above each entry");
     }
 
     @Test
@@ -148,6 +148,30 @@ class ConfigTableTest {
                 "domains[1]: expected a string, got integer 7",
                 "ranges[1]: expected a table, got integer 5",
                 "domains[0]: custom problem");
+    }
+
+    @Test
+    void hasProblemsCoversTheKeyAndItsElements() {
+        ConfigDocument doc = parse("a = \"x\"\nb = [1]\nab = 1\n");
+        ConfigTable root = doc.root();
+        root.integer("a", 0, 0, 1);
+        root.strings("b");
+        root.integer("ab", 0, 0, 1);
+
+        assertThat(root.hasProblems("a")).isTrue();
+        assertThat(root.hasProblems("b")).isTrue();
+        assertThat(root.hasProblems("ab")).isFalse();
+        assertThat(root.hasProblems("absent")).isFalse();
+    }
+
+    @Test
+    void checkedStringsReportFailuresAtTheirOwnIndex() {
+        ConfigDocument doc = parse("hosts = [1, \"ok\", \"BAD\", \"fine\"]\n");
+
+        assertThat(doc.root().strings("hosts", s -> s.equals(s.toLowerCase()), "is not lower case"))
+                .containsExactly("ok", "fine");
+        assertThat(lines(doc)).containsExactly("hosts[0]: expected a string, got integer 1",
+                "hosts[2]: 'BAD' is not lower case");
     }
 
     @Test

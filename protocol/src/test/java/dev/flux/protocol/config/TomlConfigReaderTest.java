@@ -47,6 +47,15 @@ class TomlConfigReaderTest {
     }
 
     @Test
+    void parserTokenNamesAreSpelledAsTheTextTheyStandFor() {
+        assertThat(parseFailure("[[tunnels]\nname = \"x\"\n").getMessage()).isEqualTo(
+                "node.toml: invalid TOML at line 1, column 11 ('[[tunnels]'): unexpected token: got ']', expected ']]'");
+        assertThat(parseFailure("a = 1\n[[a]]\n").getMessage()).isEqualTo(
+                "node.toml: invalid TOML at line 2, column 4 ('[[a]]'): path into existing non-array value of type "
+                        + "number");
+    }
+
+    @Test
     void errorAtTheStartOfALineStaysThere() {
         ConfigException e = parseFailure("a = 1\n= 2\n");
 
