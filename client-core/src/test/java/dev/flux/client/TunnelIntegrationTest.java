@@ -36,6 +36,7 @@ class TunnelIntegrationTest {
     GatewayNode node;
     Agent agent;
     ServerSocket echo;
+    ServerSocket sink;
     com.sun.net.httpserver.HttpServer web;
     ExecutorService pool = Executors.newCachedThreadPool();
 
@@ -65,6 +66,17 @@ class TunnelIntegrationTest {
             }
             return null;
         });
+        // a service that accepts and never reads: its visitors' streams stay full
+        sink = new ServerSocket();
+        sink.setReceiveBufferSize(16 * 1024);
+        sink.bind(new InetSocketAddress("127.0.0.1", 0));
+        pool.submit(() -> {
+            List<Socket> held = new java.util.ArrayList<>();
+            while (!sink.isClosed()) {
+                held.add(sink.accept());
+            }
+            return null;
+        });
         web = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         web.createContext("/", ex -> {
             byte[] body = ("hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Host")).getBytes(StandardCharsets.UTF_8);
@@ -82,6 +94,7 @@ class TunnelIntegrationTest {
         }
         node.close();
         echo.close();
+        sink.close();
         web.stop(0);
         pool.shutdownNow();
     }
@@ -102,8 +115,12 @@ class TunnelIntegrationTest {
                 type = "http"
                 localPort = %d
                 subdomain = "web"
+                [[tunnels]]
+                name = "sink"
+                type = "tcp"
+                localPort = %d
                 """.formatted(node.tunnelAddress().getPort(), TOKEN, node.fingerprint(), echo.getLocalPort(),
-                web.getAddress().getPort()), "flux.toml", dir);
+                web.getAddress().getPort(), sink.getLocalPort()), "flux.toml", dir);
     }
 
     @Test
@@ -136,6 +153,55 @@ class TunnelIntegrationTest {
                     .getBytes(StandardCharsets.US_ASCII));
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("hello web.tunnel.test");
+        }
+    }
+
+    @Test
+    void stalledConnectionsDoNotStallOthers() throws Exception {
+        agent = new Agent(agentConfig(), new AgentListener() { });
+        agent.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.status().stream()
+                .allMatch(s -> s.state() == TunnelState.READY));
+        String tcpUrl = agent.status().get(0).urls().get(0);
+        int port = Integer.parseInt(tcpUrl.substring(tcpUrl.lastIndexOf(':') + 1));
+
+        String sinkUrl = agent.status().get(2).urls().get(0);
+        int sinkPort = Integer.parseInt(sinkUrl.substring(sinkUrl.lastIndexOf(':') + 1));
+        // 12 visitors push 8 MiB each into a service that never reads: once the sockets' buffers are full, each
+        // of their streams holds a full window of unread bytes on the agent
+        List<Socket> stalled = new java.util.ArrayList<>();
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            for (int i = 0; i < 12; i++) {
+                Socket s = new Socket();
+                s.setSendBufferSize(16 * 1024);
+                s.connect(new InetSocketAddress("127.0.0.1", sinkPort));
+                stalled.add(s);
+                pool.submit(() -> {
+                    for (int n = 0; n < 128; n++) {
+                        s.getOutputStream().write(chunk);
+                    }
+                    return null;
+                });
+            }
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long now = agent.status().get(2).bytesIn();
+                boolean settled = now == last[0] && now > 0;
+                last[0] = now;
+                return settled;
+            });
+            // a fresh visitor still gets its echo at once
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                byte[] back = s.getInputStream().readNBytes(4);
+                assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo("ping");
+            }
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * up the three-argument one first and logs an ERROR with a stack trace when it is missing, so both exist here.
  *
  * <p>Netty reports a leak only when a tracked object of the same type is created after the leaked one was
- * garbage-collected; {@link LeakCheckExtension} makes that happen after every test. Netty also reports each
+ * garbage-collected; {@link LeakCheckExtension} makes that happen after each test. Netty also reports each
  * distinct leak record once per JVM, so the same leak (same stack traces) repeated by a later test is not reported
  * again: the first report already fails the build.
  *

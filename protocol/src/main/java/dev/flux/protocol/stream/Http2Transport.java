@@ -3,6 +3,7 @@ package dev.flux.protocol.stream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -22,8 +23,13 @@ public final class Http2Transport {
 
     /** Per-stream receive window. */
     public static final int STREAM_WINDOW = 1024 * 1024;
-    /** Connection-wide receive window, shared by all streams. */
-    public static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+    /**
+     * Connection-wide receive window: the largest HTTP/2 allows. Bytes a slow consumer leaves unread still count
+     * against the connection window, so any smaller value lets a handful of stalled streams (window / stream
+     * window of them) stop every other stream and the control stream. The per-stream window alone bounds what each
+     * stream may buffer.
+     */
+    public static final int CONNECTION_WINDOW = Integer.MAX_VALUE;
     /** Largest DATA frame; TLS records are 16 KiB, larger frames only save per-frame work. */
     public static final int MAX_FRAME_SIZE = 64 * 1024;
     /** Streams one agent connection may carry at once. */
@@ -62,8 +68,13 @@ public final class Http2Transport {
         p.addLast("h2-mux", new Http2MultiplexHandler(streamInitializer));
     }
 
-    /** Raises the connection window above HTTP/2's fixed 64 KiB start; call once the connection is active. */
+    /** Raises the connection window to {@link #CONNECTION_WINDOW}; call once the connection is active. */
     public static void raiseConnectionWindow(ChannelPipeline p) {
-        p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+        Http2Connection connection = p.get(Http2FrameCodec.class).connection();
+        int current = connection.local().flowController().windowSize(connection.connectionStream());
+        int increment = CONNECTION_WINDOW - current;
+        if (increment > 0) {
+            p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment));
+        }
     }
 }
