@@ -45,9 +45,13 @@ public final class Tokens {
 
     /** Parses a stored hash ({@code sha256:<64 hex>}) into its 32 bytes. */
     public static byte[] parseHash(String stored) {
-        if (stored == null || !stored.startsWith(HASH_PREFIX) || stored.length() != HASH_PREFIX.length() + 64) {
-            throw new IllegalArgumentException("token hash: " + stored + " (expected: sha256:<64 hex digits>)");
+        if (stored != null && stored.startsWith(HASH_PREFIX) && stored.length() == HASH_PREFIX.length() + 64) {
+            try {
+                return HexFormat.of().parseHex(stored.substring(HASH_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                // not hex: reported below like every other malformed hash
+            }
         }
-        return HexFormat.of().parseHex(stored.substring(HASH_PREFIX.length()));
+        throw new IllegalArgumentException("token hash: " + stored + " (expected: sha256:<64 hex digits>)");
     }
 }

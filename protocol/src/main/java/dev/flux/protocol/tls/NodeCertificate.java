@@ -43,6 +43,8 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -153,8 +155,13 @@ public final class NodeCertificate {
         return pem(chain.toArray());
     }
 
+    /** The private key as PKCS#8 PEM, which keeps the curve and reads back with any tool. */
     String keyPem() {
-        return pem(key);
+        try {
+            return pem(new JcaPKCS8Generator(key, null).generate());
+        } catch (PemGenerationException e) {
+            throw new IllegalStateException("cannot encode the node key", e);
+        }
     }
 
     private static String pem(Object... objects) {

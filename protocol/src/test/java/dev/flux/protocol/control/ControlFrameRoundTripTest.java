@@ -29,7 +29,7 @@ class ControlFrameRoundTripTest {
     /** One or more realistic instances of every message type, with lists, nulls and non-ASCII text. */
     static List<ControlMessage> messages() {
         return List.of(
-                new Login("flx_3q2+7wZx1yTzQ9vN0aB4cD5eF6gH7iJ8kL9mN0oP1q", "7b0f6c1e-2d7a-4c55-9d1e-0b3a9c1f2e44",
+                new Login("flx_3q2_7wZx1yTzQ9vN0aB4cD5eF6gH7iJ8kL9mN0oP1q", "7b0f6c1e-2d7a-4c55-9d1e-0b3a9c1f2e44",
                         "0.1.0", "build-host-01"),
                 new Login("flx_t", "run", "dev", null),
                 new LoginAccepted("sess-5f2c9a", "eu-west-1", "0.1.0"),
@@ -47,6 +47,18 @@ class ControlFrameRoundTripTest {
                 new TunnelClosed("web", null));
     }
 
+    /** A conversation of several frames, short enough to be split at every byte quickly. */
+    static List<ControlMessage> conversation() {
+        return List.of(
+                new Login("flx_3q2-7wZx1yTzQ9vN0aB4cD5eF6gH7iJ8kL9mN0oP1q", "7b0f6c1e", "0.1.0", null),
+                new RegisterTunnel("web", "http", "127.0.0.1:8080", 0, null, List.of("app.example.com", "ö.example"),
+                        null, "alice", "pw"),
+                new TunnelReady("web", 0, List.of("http://web.tunnel.example.com")),
+                new TunnelRejected("ssh", "port 22 is not allowed", false),
+                new UnregisterTunnel("web"),
+                new TunnelClosed("web", "geschlossen – 運用者"));
+    }
+
     @Test
     void theMessagesCoverEveryType() {
         assertThat(messages().stream().map(Object::getClass).collect(Collectors.toSet()))
@@ -56,11 +68,12 @@ class ControlFrameRoundTripTest {
 
     @ParameterizedTest
     @MethodSource("messages")
-    void roundTrip(ControlMessage message) {
+    void roundTrip(ControlMessage message) throws Exception {
         EmbeddedChannel ch = codecChannel();
 
         assertThat(ch.writeOutbound(message)).isTrue();
         byte[] wire = readAllOutbound(ch);
+        assertWireFormat(message, wire);
         ByteBuf in = direct(wire);
         assertThat(ch.writeInbound(in)).isTrue();
 
@@ -69,13 +82,10 @@ class ControlFrameRoundTripTest {
         assertThat(ch.finish()).as("nothing left in the channel").isFalse();
     }
 
-    @ParameterizedTest
-    @MethodSource("messages")
-    void wireFormatIsALengthPrefixedJsonObjectWithTypeAndVersion(ControlMessage message) throws Exception {
-        byte[] wire = encode(message);
-
+    /** A big-endian length of the UTF-8 body, then a JSON object that starts with its type and version. */
+    private static void assertWireFormat(ControlMessage message, byte[] wire) throws Exception {
         int length = ByteBuffer.wrap(wire).getInt();
-        assertThat(length).as("big-endian length of the UTF-8 body").isEqualTo(wire.length - 4);
+        assertThat(length).as("length prefix").isEqualTo(wire.length - 4);
         JsonNode json = new ObjectMapper().readTree(Arrays.copyOfRange(wire, 4, wire.length));
         ControlMessageType type = ControlMessageType.of(message);
         assertThat(json.get("type").asText()).isEqualTo(type.wireName());
@@ -103,7 +113,7 @@ class ControlFrameRoundTripTest {
 
     @Test
     void aStreamOfFramesSplitAtEveryByteBoundaryDecodesToTheSameMessagesInOrder() {
-        List<ControlMessage> messages = messages();
+        List<ControlMessage> messages = conversation();
         byte[] stream = encodeAll(messages);
 
         for (int split = 0; split <= stream.length; split++) {
@@ -123,7 +133,7 @@ class ControlFrameRoundTripTest {
 
     @Test
     void aStreamOfFramesFedOneByteAtATimeDecodesToTheSameMessagesInOrder() {
-        List<ControlMessage> messages = messages();
+        List<ControlMessage> messages = conversation();
         byte[] stream = encodeAll(messages);
         EmbeddedChannel ch = new EmbeddedChannel(new ControlFrameDecoder());
         List<Object> decoded = new ArrayList<>();
