@@ -1,0 +1,129 @@
+package dev.flux.e2e.framework;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts the programs under test for a test class and cleans up after it. Register it as a {@code static}
+ * {@code @RegisterExtension} field:
+ *
+ * <ul>
+ *   <li>processes started in {@code @BeforeAll} belong to the class and are stopped after the last test;
+ *       processes started in a test (or {@code @BeforeEach}) are stopped after that test;</li>
+ *   <li>when a test fails, the output of every process it could have talked to is printed (surefire keeps it in
+ *       {@code target/surefire-reports/*-output.txt}); a passing test prints nothing;</li>
+ *   <li>when a process's output reports a Netty leak ({@code LEAK:}), the test (or class) that stops it fails.</li>
+ * </ul>
+ *
+ * <p>Not for parallel test execution: one test at a time per instance.
+ */
+public final class FluxProcesses implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+
+    private static final String LEAK_MARKER = "LEAK: ";
+
+    private final List<ManagedProcess> classProcesses = new ArrayList<>();
+    private final List<ManagedProcess> testProcesses = new ArrayList<>();
+    private final Map<String, Integer> namesUsed = new HashMap<>();
+    private boolean inTest;
+
+    /** Starts a node that allows TCP tunnels on exactly {@code allowPorts}; returns when it is ready. */
+    public NodeProcess startNode(Path dir, int... allowPorts) {
+        return NodeProcess.start(this, uniqueName("node"), dir, IntStream.of(allowPorts).boxed().toList());
+    }
+
+    /** Starts {@code fluxctl up} against {@code node}; returns at once. See {@link AgentProcess#CONFIG_TEMPLATE}. */
+    public AgentProcess startAgent(Path dir, NodeProcess node, String tunnelsTemplate, Map<String, ?> values) {
+        return startAgent("fluxctl", dir, node, tunnelsTemplate, values);
+    }
+
+    /** Like {@link #startAgent(Path, NodeProcess, String, Map)}, with a name for logs and directories. */
+    public AgentProcess startAgent(String name, Path dir, NodeProcess node, String tunnelsTemplate,
+                                   Map<String, ?> values) {
+        return AgentProcess.start(this, uniqueName(name), dir, node, tunnelsTemplate, values);
+    }
+
+    synchronized ManagedProcess start(String name, List<String> command, Path workDir) {
+        ManagedProcess process = ManagedProcess.start(name, command, workDir);
+        (inTest ? testProcesses : classProcesses).add(process);
+        return process;
+    }
+
+    private synchronized String uniqueName(String base) {
+        int n = namesUsed.merge(base, 1, Integer::sum);
+        return n == 1 ? base : base + "-" + n;
+    }
+
+    @Override
+    public synchronized void beforeEach(ExtensionContext context) {
+        inTest = true;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        List<ManagedProcess> started;
+        synchronized (this) {
+            inTest = false;
+            started = List.copyOf(testProcesses);
+            testProcesses.clear();
+        }
+        started.forEach(ManagedProcess::stop);
+        if (context.getExecutionException().isPresent()) {
+            List<ManagedProcess> all = new ArrayList<>(classProcesses);
+            all.addAll(started);
+            print(context.getDisplayName(), all);
+        }
+        failOnLeaks(started);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        List<ManagedProcess> started;
+        synchronized (this) {
+            started = List.copyOf(classProcesses);
+            classProcesses.clear();
+        }
+        started.forEach(ManagedProcess::stop);
+        if (context.getExecutionException().isPresent()) {
+            print(context.getDisplayName(), started);
+        }
+        failOnLeaks(started);
+    }
+
+    private static void failOnLeaks(List<ManagedProcess> stopped) {
+        StringBuilder leaks = new StringBuilder();
+        for (ManagedProcess p : stopped) {
+            List<String> reports = p.lines().stream().map(ManagedProcess.Line::text)
+                    .filter(text -> text.contains(LEAK_MARKER)).toList();
+            if (!reports.isEmpty()) {
+                print("leak in " + p.name(), List.of(p));
+                leaks.append('\n').append(p.name()).append(" reported:");
+                reports.forEach(r -> leaks.append("\n  ").append(r));
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("Netty reported leaked buffers in a process under test (its whole output is "
+                    + "printed above the test's output):" + leaks);
+        }
+    }
+
+    private static void print(String testName, List<ManagedProcess> processes) {
+        PrintStream out = System.out;
+        for (ManagedProcess p : processes) {
+            out.println("===== e2e: " + testName + ": output of " + p.describe() + " =====");
+            for (ManagedProcess.Line line : p.lines()) {
+                out.println(p.name() + (line.stderr() ? " ! " : " | ") + line.text());
+            }
+            out.println("===== end of " + p.name() + " =====");
+        }
+        out.flush();
+    }
+}
