@@ -82,7 +82,8 @@ class UpCommandTest {
 
         assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(cli.err()).isEmpty();
-        assertThat(cli.out()).doesNotContain("\033"); // not a terminal: event lines only
+        assertThat(cli.out()).doesNotContain("\033") // not a terminal: event lines only
+                .doesNotContain("disconnected"); // the agent winding down is not news
     }
 
     @Test
@@ -110,8 +111,7 @@ class UpCommandTest {
         Future<Integer> exit = up("-c", config.toString());
 
         assertThat(exit.get(5, TimeUnit.SECONDS)).isEqualTo(3);
-        assertThat(cli.err()).isEqualTo("error: the node rejected the token: the token was not accepted by this node"
-                + cli.err().substring(cli.err().indexOf(" by this node") + " by this node".length()));
+        assertThat(cli.err()).startsWith("error: the node rejected the token: the token was not accepted");
         assertThat(cli.err().lines()).hasSize(1);
         assertThat(cli.out()).doesNotContain("tunnel ready");
     }

@@ -22,6 +22,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -63,6 +66,8 @@ public final class Agent implements AutoCloseable {
     private final String runId = UUID.randomUUID().toString();
     private final Backoff backoff = new Backoff(500, 30_000);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** The node connection and every local connection, closed before the event loop stops. */
+    private final ChannelGroup openChannels = new DefaultChannelGroup("flux-agent", GlobalEventExecutor.INSTANCE);
     private Channel channel;
     private Channel control;
     private boolean stopping;
@@ -138,16 +143,20 @@ public final class Agent implements AutoCloseable {
         return out;
     }
 
-    /** Stops the agent: closes the connection and with it every tunnel. */
+    /** Stops the agent: closes the connection and with it every tunnel. Safe to call more than once. */
     @Override
     public void close() {
-        loop.execute(() -> {
-            stopping = true;
-            if (channel != null) {
-                channel.close();
+        if (!group.isShuttingDown()) {
+            try {
+                loop.submit(() -> stopping = true).get(5, TimeUnit.SECONDS);
+                openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the loop is already stopping (a fatal error): nothing left to close
             }
-        });
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         terminated.complete(null);
     }
 
@@ -165,6 +174,7 @@ public final class Agent implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        openChannels.add(ch);
                         SslHandler ssl = sslContext.newHandler(ch.alloc(), host, config.serverPort());
                         if (TlsContexts.requiresHostnameVerification(trust)) {
                             SSLEngine engine = ssl.engine();
@@ -185,11 +195,15 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             channel = ((io.netty.channel.ChannelFuture) f).channel();
-            channel.closeFuture().addListener(c -> disconnected());
+            // handled a turn later, so that a handshake failure on this connection is known first
+            channel.closeFuture().addListener(c -> loop.execute(this::disconnected));
         });
     }
 
     private void disconnected() {
+        if (stopping) {
+            return;
+        }
         channel = null;
         control = null;
         boolean wasLoggedIn = loggedIn;
@@ -316,13 +330,18 @@ public final class Agent implements AutoCloseable {
         control.writeAndFlush(t.registration());
     }
 
+    ChannelGroup openChannels() {
+        return openChannels;
+    }
+
     /** The tunnel a stream is for; called on the event loop. */
     TunnelHandle tunnel(String name) {
         return tunnels.get(name);
     }
 
+    /** Stops for good; the message reaches the user through {@link #terminated()}, so it is not logged here too. */
     private void fatal(AgentException.Kind kind, String message) {
-        log.error(message);
+        log.debug("stopping: {}", message);
         stopping = true;
         if (channel != null) {
             channel.close();

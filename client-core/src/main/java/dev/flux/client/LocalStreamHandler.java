@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
@@ -30,11 +31,13 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final TunnelHandle tunnel;
+    private final ChannelGroup openChannels;
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
     private boolean ended;
 
-    LocalStreamHandler(TunnelHandle tunnel) {
+    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels) {
         this.tunnel = tunnel;
+        this.openChannels = openChannels;
     }
 
     @Override
@@ -59,6 +62,7 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Channel local = connect.channel();
+            openChannels.add(local);
             if (!stream.isActive()) {
                 releaseEarly();
                 local.close();

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -52,14 +54,17 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
             return;
         }
         Channel ch = ctx.channel();
+        // a stream waiting for its reader (auto-read off) is not closed by HTTP/2 when the connection dies
+        ChannelGroup streams = new DefaultChannelGroup(ch.eventLoop());
         ctx.pipeline().addLast("idle", new IdleStateHandler(DEAD_AFTER_SECONDS, 0, 0));
         Http2Transport.addAgentSide(ctx.pipeline(), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                streams.add(stream);
                 stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new StreamDispatcher());
             }
         });
-        ctx.pipeline().addLast("liveness", new Liveness());
+        ctx.pipeline().addLast("liveness", new Liveness(streams));
         Http2Transport.raiseConnectionWindow(ctx.pipeline());
         log.debug("connected to {} ({})", ch.remoteAddress(), protocol);
     }
@@ -72,7 +77,12 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
 
     /** Pings the node and closes the connection when nothing has been read for too long. */
     private static final class Liveness extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup streams;
         private ScheduledFuture<?> pinger;
+
+        Liveness(ChannelGroup streams) {
+            this.streams = streams;
+        }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -100,6 +110,7 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             pinger.cancel(false);
+            streams.close();
             ctx.fireChannelInactive();
         }
     }
@@ -129,7 +140,7 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                         StreamHeaders.failed("this agent has no tunnel named '" + name + "'"), true));
                 return;
             }
-            ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel));
+            ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels()));
         }
     }
 

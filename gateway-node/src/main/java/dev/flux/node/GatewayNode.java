@@ -11,6 +11,9 @@ import dev.flux.protocol.tls.NodeCertificate;
 import dev.flux.protocol.tls.TlsContexts;
 import dev.flux.protocol.tls.TlsProviders;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -29,6 +32,8 @@ public final class GatewayNode implements AutoCloseable {
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    /** Every connection the node accepted, closed before the event loops stop so that none dies half-closed. */
+    private final ChannelGroup openChannels = new DefaultChannelGroup("flux-node", GlobalEventExecutor.INSTANCE);
     private final TunnelServer tunnelServer;
     private final HttpServer httpServer;
     private final Fingerprint fingerprint;
@@ -39,9 +44,10 @@ public final class GatewayNode implements AutoCloseable {
         this.fingerprint = certificate.fingerprint();
         this.bossGroup = Transports.newGroup(1, "flux-accept");
         this.workerGroup = Transports.newGroup(Runtime.getRuntime().availableProcessors(), "flux-io");
-        this.tunnelServer = new TunnelServer(config, TlsContexts.forNode(certificate), bossGroup, workerGroup);
+        this.tunnelServer = new TunnelServer(config, TlsContexts.forNode(certificate), bossGroup, workerGroup,
+                openChannels);
         this.httpServer = config.vhostHttpPort() < 0 ? null
-                : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup);
+                : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup, openChannels);
     }
 
     /** Loads or generates the certificate, binds every listener and returns the running node. */
@@ -107,6 +113,7 @@ public final class GatewayNode implements AutoCloseable {
             httpServer.stop();
         }
         tunnelServer.stop();
+        openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("node stopped");

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -23,10 +24,13 @@ public final class HttpServer {
     private final TunnelRegistry registry;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final ChannelGroup openChannels;
     private Channel listener;
 
-    public HttpServer(TunnelRegistry registry, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
+    public HttpServer(TunnelRegistry registry, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                      ChannelGroup openChannels) {
         this.registry = registry;
+        this.openChannels = openChannels;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
     }
@@ -44,6 +48,7 @@ public final class HttpServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        openChannels.add(ch);
                         ch.pipeline().addLast(DECODER, new HttpRequestDecoder(decoderConfig));
                         ch.pipeline().addLast("vhost", new VhostHandler(registry));
                     }

@@ -21,6 +21,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -57,6 +59,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private final String sessionId = UUID.randomUUID().toString();
     private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
     private Channel channel;
+    /** Streams of this connection: one waiting for its reader is not closed by HTTP/2 when the connection dies. */
+    private ChannelGroup streams;
     private Channel control;
     private TokenEntry token;
     private String runKey;
@@ -76,6 +80,10 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         return runKey;
     }
 
+    TunnelServer server() {
+        return server;
+    }
+
     TunnelRegistry registry() {
         return server.registry();
     }
@@ -88,6 +96,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        streams = new DefaultChannelGroup(channel.eventLoop());
         agentName = address(channel.remoteAddress());
         Http2Transport.raiseConnectionWindow(ctx.pipeline());
         channel.eventLoop().schedule(() -> {
@@ -127,6 +136,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            streams.add(stream);
             stream.config().setAutoRead(true);
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(w -> {
                 if (w.isSuccess()) {
@@ -183,6 +193,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             log.info("[{}] tunnel closed ({})", t.name(), why);
         }
         tunnels.clear();
+        streams.close();
         if (runKey != null) {
             registry().removeSession(this);
             log.info("agent {} disconnected", agentName);

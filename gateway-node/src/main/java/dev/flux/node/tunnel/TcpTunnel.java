@@ -64,6 +64,7 @@ public final class TcpTunnel extends Tunnel {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                session().server().openChannels().add(ch);
                 ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -42,14 +43,17 @@ public final class TunnelServer {
     private final SslContext sslContext;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final ChannelGroup openChannels;
     private final TunnelRegistry registry = new TunnelRegistry();
     private final TokenVerifier<TokenEntry> tokens;
     private final PortRanges portRanges;
     private volatile int vhostPort = -1;
     private Channel listener;
 
-    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
+    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                        ChannelGroup openChannels) {
         this.config = config;
+        this.openChannels = openChannels;
         this.sslContext = sslContext;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
@@ -77,6 +81,11 @@ public final class TunnelServer {
         return tokens;
     }
 
+    /** Every connection this node accepted, agents' and visitors'. */
+    ChannelGroup openChannels() {
+        return openChannels;
+    }
+
     String nodeName() {
         return config.publicHost();
     }
@@ -97,6 +106,7 @@ public final class TunnelServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        openChannels.add(ch);
                         SslHandler ssl = sslContext.newHandler(ch.alloc());
                         ssl.setHandshakeTimeout(10, TimeUnit.SECONDS);
                         ch.pipeline().addLast("tls", ssl);

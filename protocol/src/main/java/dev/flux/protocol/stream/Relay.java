@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +12,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Relay extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** How long a closing side may keep flushing to a reader that does not read before it is closed anyway. */
+    static final long CLOSE_FLUSH_TIMEOUT_SECONDS = 10;
 
     private final Channel peer;
     private final TrafficCounter counter;
@@ -144,10 +149,18 @@ public final class Relay extends ChannelInboundHandlerAdapter {
     public static void closeOnFlush(Channel ch) {
         if (!ch.isActive()) {
             ch.close();
-        } else if (ch instanceof Http2StreamChannel) {
-            StreamFrameAdapter.endStream(ch).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ChannelFuture flushed = ch instanceof Http2StreamChannel
+                ? StreamFrameAdapter.endStream(ch)
+                : ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        flushed.addListener(ChannelFutureListener.CLOSE);
+        if (!flushed.isDone()) {
+            // a reader that never reads must not keep the channel (and its buffers) forever
+            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, CLOSE_FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ch.closeFuture().addListener(f -> deadline.cancel(false));
         }
     }
 }
