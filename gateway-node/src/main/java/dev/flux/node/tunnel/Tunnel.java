@@ -3,6 +3,7 @@ package dev.flux.node.tunnel;
 import dev.flux.protocol.stream.StreamHeaders;
 import dev.flux.protocol.stream.TrafficCounter;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
 import java.util.List;
@@ -47,6 +48,11 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel {
      */
     public Future<Http2StreamChannel> openStream(String client, ChannelHandler handler) {
         return session.openStream(StreamHeaders.open(kind(), name, client), handler);
+    }
+
+    /** The event loop of the agent connection that carries this tunnel's streams. */
+    public EventLoop eventLoop() {
+        return session.channel().eventLoop();
     }
 
     /** {@code tcp} or {@code http}. */

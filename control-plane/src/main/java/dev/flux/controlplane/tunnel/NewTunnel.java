@@ -1,0 +1,26 @@
+package dev.flux.controlplane.tunnel;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request to create a tunnel.
+ *
+ * @param subdomain for http/https; with neither it nor {@code customDomain}, a random subdomain is chosen
+ * @param remotePort for tcp/udp; omitted: a free port of the node's range
+ * @param node the node to bind the tunnel to; omitted: any node (ports from the default range)
+ */
+public record NewTunnel(
+        @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
+                message = "use 1-64 lower-case letters, digits, '_' or '-', starting with a letter or digit")
+        String name,
+        @NotNull TunnelType type,
+        @NotBlank @Size(max = 255) String localTarget,
+        @Nullable String subdomain,
+        @Nullable String customDomain,
+        @Nullable Integer remotePort,
+        @Nullable String node) {
+}

@@ -1,0 +1,112 @@
+package dev.flux.controlplane.tunnel;
+
+import dev.flux.controlplane.api.ApiException;
+import dev.flux.controlplane.db.UniqueViolations;
+import dev.flux.controlplane.node.NodeDirectory;
+import dev.flux.controlplane.node.NodeScope;
+import dev.flux.controlplane.reservation.AddressClaims;
+import dev.flux.controlplane.reservation.ReservationKind;
+import dev.flux.controlplane.user.User;
+import dev.flux.controlplane.user.UserRepository;
+import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creates tunnels: checks the request against the tunnel's type, the user's tunnel quota (under a lock on the
+ * user's row, so concurrent requests cannot overshoot it), and claims its subdomain, domain or port through
+ * {@link AddressClaims}.
+ */
+@Component
+class TunnelCatalog {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final TunnelRepository tunnels;
+    private final UserRepository users;
+    private final AddressClaims claims;
+    private final NodeDirectory nodes;
+
+    TunnelCatalog(TunnelRepository tunnels, UserRepository users, AddressClaims claims, NodeDirectory nodes) {
+        this.tunnels = tunnels;
+        this.users = users;
+        this.claims = claims;
+        this.nodes = nodes;
+    }
+
+    @Transactional
+    Tunnel create(long userId, NewTunnel request) {
+        TunnelType type = request.type();
+        @Nullable String subdomain = request.subdomain();
+        @Nullable String domain = request.customDomain();
+        if (type.byHostName()) {
+            if (request.remotePort() != null) {
+                throw ApiException.badRequest("remotePort: " + type.id() + " tunnels are reached by host name; omit it");
+            }
+            if (subdomain == null && domain == null) {
+                subdomain = randomLabel();
+            }
+        } else if (subdomain != null || domain != null) {
+            throw ApiException.badRequest("subdomain/customDomain: " + type.id() + " tunnels are reached by port; omit them");
+        }
+        subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
+        domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
+        NodeScope scope = nodes.resolve(request.node());
+
+        User user = users.lock(userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+        if (tunnels.countByUser(userId) >= user.maxTunnels()) {
+            throw ApiException.unprocessable("quota_exceeded", "quota of " + user.maxTunnels()
+                    + (user.maxTunnels() == 1 ? " tunnel" : " tunnels") + " reached");
+        }
+        long id = insert(userId, request, subdomain, domain, scope);
+        if (subdomain != null) {
+            claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
+        }
+        if (domain != null) {
+            claims.claimForTunnel(userId, ReservationKind.DOMAIN, domain, scope, id);
+        }
+        ReservationKind portKind = type.portKind();
+        if (portKind != null) {
+            if (request.remotePort() == null) {
+                tunnels.setRemotePort(id, claims.allocatePortForTunnel(userId, portKind, scope, id));
+            } else {
+                claims.claimForTunnel(userId, portKind, request.remotePort().toString(), scope, id);
+            }
+        }
+        return tunnels.findById(id).orElseThrow();
+    }
+
+    private long insert(long userId, NewTunnel request, @Nullable String subdomain, @Nullable String domain,
+                        NodeScope scope) {
+        try {
+            return tunnels.insert(userId, request.name(), request.type(), request.localTarget().trim(), subdomain,
+                    domain, request.remotePort(), scope.nodeId());
+        } catch (DuplicateKeyException e) {
+            String constraint = UniqueViolations.constraintOf(e).orElse("");
+            throw switch (constraint) {
+                case "tunnels_user_name_key" -> ApiException.conflict("tunnel_name_taken",
+                        "you already have a tunnel named '" + request.name() + "'");
+                case "tunnels_subdomain_key" -> taken(ReservationKind.SUBDOMAIN.describe(subdomain));
+                case "tunnels_custom_domain_key" -> taken(ReservationKind.DOMAIN.describe(domain));
+                case "tunnels_remote_port_key" -> taken("port " + request.remotePort());
+                default -> e;
+            };
+        }
+    }
+
+    private static ApiException taken(String address) {
+        return ApiException.conflict("taken", address + " is taken");
+    }
+
+    /** A random subdomain: a letter and nine letters or digits (about 46 bits). */
+    private static String randomLabel() {
+        StringBuilder label = new StringBuilder(10).append((char) ('a' + RANDOM.nextInt(26)));
+        for (int i = 1; i < 10; i++) {
+            label.append(LABEL_CHARS.charAt(RANDOM.nextInt(LABEL_CHARS.length())));
+        }
+        return label.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.flux.controlplane.tunnel;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.flux.controlplane.api.ApiException;
+import dev.flux.controlplane.reservation.ReservationKind;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/** What a tunnel carries, stored as {@link #id()} in {@code tunnels.type}. */
+public enum TunnelType {
+    HTTP,
+    HTTPS,
+    TCP,
+    UDP;
+
+    @JsonValue
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static TunnelType of(String id) {
+        return Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst()
+                .orElseThrow(() -> ApiException.badRequest("tunnel type '" + id + "' does not exist (expected one of: "
+                        + Arrays.stream(values()).map(TunnelType::id).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    /** Whether the tunnel is reached by host name (subdomain or custom domain) rather than by port. */
+    public boolean byHostName() {
+        return this == HTTP || this == HTTPS;
+    }
+
+    /** The kind of port the tunnel holds, or null for host-name tunnels. */
+    public @Nullable ReservationKind portKind() {
+        return switch (this) {
+            case TCP -> ReservationKind.TCP_PORT;
+            case UDP -> ReservationKind.UDP_PORT;
+            case HTTP, HTTPS -> null;
+        };
+    }
+}
