@@ -47,7 +47,7 @@ class ConfigVerifyCommandTest {
                 localPort = 80800
                 [[tunnels]]
                 name = "ssh"
-                type = "udp"
+                type = "ftp"
                 lcoalPort = 22
                 """);
 
@@ -60,7 +60,7 @@ class ConfigVerifyCommandTest {
                 .contains(file + ": serverAddr: 'tunnel.example.com:7000' looks like host:port")
                 .contains("tunnels[0].localPort")
                 .contains("needs a 'subdomain'")
-                .contains("tunnels[1].type: unsupported tunnel type 'udp'")
+                .contains("tunnels[1].type: unsupported tunnel type 'ftp'")
                 .contains("lcoalPort")
                 .doesNotContain("Exception")
                 .doesNotContain("\tat ");

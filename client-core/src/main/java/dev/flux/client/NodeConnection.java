@@ -1,9 +1,12 @@
 package dev.flux.client;
 
+import dev.flux.client.config.TunnelConfig;
 import dev.flux.protocol.FluxVersion;
 import dev.flux.protocol.control.ControlFrameDecoder;
 import dev.flux.protocol.control.ControlFrameEncoder;
 import dev.flux.protocol.control.ControlMessage;
+import dev.flux.protocol.stream.DatagramFrameDecoder;
+import dev.flux.protocol.stream.DatagramFrameEncoder;
 import dev.flux.protocol.stream.Http2Transport;
 import dev.flux.protocol.stream.StreamFrameAdapter;
 import dev.flux.protocol.stream.StreamHeaders;
@@ -115,7 +118,10 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
         }
     }
 
-    /** Reads a new stream's HEADERS and gives the stream to the control handler or to a local dialer. */
+    /**
+     * Reads a new stream's HEADERS and gives the stream to the control handler, to a local dialer (tcp, http) or to
+     * a local datagram socket (udp).
+     */
     private final class StreamDispatcher extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -138,6 +144,19 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
             if (tunnel == null) {
                 stream.writeAndFlush(new DefaultHttp2HeadersFrame(
                         StreamHeaders.failed("this agent has no tunnel named '" + name + "'"), true));
+                return;
+            }
+            if (TunnelConfig.UDP.equals(kind)) {
+                if (!TunnelConfig.UDP.equals(tunnel.config.type())) {
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                            StreamHeaders.failed("tunnel '" + name + "' of this agent is not a udp tunnel"), true));
+                    return;
+                }
+                // every datagram is one frame on the stream; the handler connects a local datagram socket
+                String client = StreamHeaders.get(h.headers(), StreamHeaders.CLIENT);
+                ctx.pipeline().replace(this, "datagram-decoder", new DatagramFrameDecoder());
+                stream.pipeline().addLast("datagram-encoder", DatagramFrameEncoder.INSTANCE);
+                stream.pipeline().addLast("local", new UdpStreamHandler(tunnel, client, agent.openChannels()));
                 return;
             }
             ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels()));

@@ -23,7 +23,7 @@ public final class AgentConfigLoader {
     static final int DEFAULT_SERVER_PORT = 7000;
     static final String DEFAULT_LOCAL_IP = "127.0.0.1";
 
-    private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.HTTP);
+    private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.UDP, TunnelConfig.HTTP);
     private static final List<String> HTTP_ONLY_KEYS =
             List.of("subdomain", "customDomains", "hostHeaderRewrite", "httpUser", "httpPassword");
     private static final Pattern TUNNEL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -119,7 +119,9 @@ public final class AgentConfigLoader {
         // What two tunnels of one agent cannot share, each mapped to the key path of its first user.
         Map<String, String> names = new HashMap<>();
         Map<String, String> hosts = new HashMap<>();
-        Map<Integer, String> remotePorts = new HashMap<>();
+        // TCP and UDP ports are separate namespaces on the node: a tcp and a udp tunnel may share a port number
+        Map<Integer, String> tcpPorts = new HashMap<>();
+        Map<Integer, String> udpPorts = new HashMap<>();
         List<TunnelConfig> tunnels = new ArrayList<>();
         for (ConfigTable t : tables) {
             String name = name(t, names);
@@ -149,14 +151,16 @@ public final class AgentConfigLoader {
                 for (String domain : customDomains) {
                     claim(t, "customDomains", domain.toLowerCase(Locale.ROOT), hosts, "domain '" + domain + "'");
                 }
-            } else if (TunnelConfig.TCP.equals(type)) {
+            } else if (TunnelConfig.TCP.equals(type) || TunnelConfig.UDP.equals(type)) {
                 for (String key : HTTP_ONLY_KEYS) {
                     if (t.has(key)) {
-                        t.problem(key, "only valid for http tunnels (this tunnel is tcp)");
+                        t.problem(key, "only valid for http tunnels (this tunnel is " + type + ")");
                     }
                 }
                 if (remotePort != 0) {
-                    claim(t, "remotePort", remotePort, remotePorts, "remote port " + remotePort);
+                    boolean udp = TunnelConfig.UDP.equals(type);
+                    claim(t, "remotePort", remotePort, udp ? udpPorts : tcpPorts,
+                            (udp ? "remote UDP port " : "remote port ") + remotePort);
                 }
             }
             tunnels.add(new TunnelConfig(name, type, localIp, localPort, remotePort, subdomain, customDomains,
@@ -182,8 +186,8 @@ public final class AgentConfigLoader {
 
     private static void checkHttp(ConfigTable t, List<String> customDomains) {
         if (t.has("remotePort")) {
-            t.problem("remotePort", "only valid for tcp tunnels; visitors reach an http tunnel through its "
-                    + "'subdomain' or 'customDomains'");
+            t.problem("remotePort", "only valid for tcp and udp tunnels; visitors reach an http tunnel through "
+                    + "its 'subdomain' or 'customDomains'");
         }
         if (!t.has("subdomain") && customDomains.isEmpty() && !t.hasProblems("customDomains")) {
             t.problem("an http tunnel needs a 'subdomain' or at least one entry in 'customDomains'");

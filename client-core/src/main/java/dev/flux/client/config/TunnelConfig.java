@@ -3,14 +3,14 @@ package dev.flux.client.config;
 import java.util.List;
 
 /**
- * One tunnel an agent opens. The http-only components are null (or empty) on a tcp tunnel, and
+ * One tunnel an agent opens. The http-only components are null (or empty) on a tcp or udp tunnel, and
  * {@code remotePort} is 0 on an http tunnel.
  *
  * @param name unique within the agent, {@code [A-Za-z0-9_.-]{1,64}}
- * @param type {@value #TCP} or {@value #HTTP}
+ * @param type {@value #TCP}, {@value #UDP} or {@value #HTTP}
  * @param localIp address of the local service
  * @param localPort port of the local service
- * @param remotePort tcp: the port to ask the node for, 0 to let it choose
+ * @param remotePort tcp and udp: the port to ask the node for, 0 to let it choose
  * @param subdomain http: a single lower-case DNS label under the node's subdomain host, or null
  * @param customDomains http: full host names routed to this tunnel; http tunnels have a subdomain or at least one
  * @param hostHeaderRewrite http: Host header sent to the local service, or null to pass it on unchanged
@@ -31,6 +31,8 @@ public record TunnelConfig(
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
+    /** The {@code type} of a tunnel that forwards a UDP port on the node, one session per visitor address. */
+    public static final String UDP = "udp";
     /** The {@code type} of a tunnel the node routes HTTP requests to by host name. */
     public static final String HTTP = "http";
 

@@ -174,8 +174,66 @@ class AgentConfigLoaderTest {
 
     @Test
     void unsupportedTypeListsTheSupportedOnes() {
-        assertThat(failure(SERVER + "[[tunnels]]\nname = \"dns\"\ntype = \"udp\"\nlocalPort = 53\n")).containsExactly(
-                "tunnels[0].type: unsupported tunnel type 'udp' (supported: tcp, http) (tunnel 'dns')");
+        assertThat(failure(SERVER + "[[tunnels]]\nname = \"files\"\ntype = \"ftp\"\nlocalPort = 21\n")).containsExactly(
+                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http) (tunnel 'files')");
+    }
+
+    @Test
+    void udpTunnelHasALocalAddressAndARemotePort() {
+        AgentConfig config = parse(SERVER + """
+                [[tunnels]]
+                name = "dns"
+                type = "udp"
+                localIP = "10.0.0.53"
+                localPort = 53
+                remotePort = 5353
+                [[tunnels]]
+                name = "game"
+                type = "udp"
+                localPort = 27015
+                """);
+
+        assertThat(config.tunnels()).containsExactly(
+                new TunnelConfig("dns", TunnelConfig.UDP, "10.0.0.53", 53, 5353, null, List.of(), null, null, null),
+                new TunnelConfig("game", TunnelConfig.UDP, "127.0.0.1", 27015, 0, null, List.of(), null, null, null));
+    }
+
+    @Test
+    void httpOnlyKeysOnAUdpTunnel() {
+        assertThat(failure(SERVER + """
+                [[tunnels]]
+                name = "dns"
+                type = "udp"
+                localPort = 53
+                subdomain = "dns"
+                httpUser = "u"
+                httpPassword = "p"
+                """)).containsExactly(
+                "tunnels[0].subdomain: only valid for http tunnels (this tunnel is udp) (tunnel 'dns')",
+                "tunnels[0].httpUser: only valid for http tunnels (this tunnel is udp) (tunnel 'dns')",
+                "tunnels[0].httpPassword: only valid for http tunnels (this tunnel is udp) (tunnel 'dns')");
+    }
+
+    @Test
+    void tcpAndUdpTunnelsMayShareAPortNumberButTwoUdpTunnelsMayNot() {
+        assertThat(failure(SERVER + """
+                [[tunnels]]
+                name = "dns-tcp"
+                type = "tcp"
+                localPort = 53
+                remotePort = 20053
+                [[tunnels]]
+                name = "dns-udp"
+                type = "udp"
+                localPort = 53
+                remotePort = 20053
+                [[tunnels]]
+                name = "dns-udp-2"
+                type = "udp"
+                localPort = 54
+                remotePort = 20053
+                """)).containsExactly(
+                "tunnels[2].remotePort: remote UDP port 20053 is already used by tunnels[1] (tunnel 'dns-udp-2')");
     }
 
     @Test
@@ -212,8 +270,8 @@ class AgentConfigLoaderTest {
                 localPort = 80
                 subdomain = "web"
                 remotePort = 0
-                """)).containsExactly("tunnels[0].remotePort: only valid for tcp tunnels; visitors reach an http "
-                + "tunnel through its 'subdomain' or 'customDomains' (tunnel 'web')");
+                """)).containsExactly("tunnels[0].remotePort: only valid for tcp and udp tunnels; visitors reach an "
+                + "http tunnel through its 'subdomain' or 'customDomains' (tunnel 'web')");
     }
 
     @Test

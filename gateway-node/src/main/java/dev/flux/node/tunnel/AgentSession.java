@@ -287,8 +287,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             switch (r.tunnelType()) {
                 case "http" -> registerHttp(r);
                 case "tcp" -> server.bindTcp(this, r);
+                case "udp" -> server.bindUdp(this, r);
                 default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
-                        + "' is not supported by this node (supported: tcp, http)", false);
+                        + "' is not supported by this node (supported: tcp, udp, http)", false);
             }
         } catch (TunnelRejectedException e) {
             registry().releaseTunnelSlot(token);
@@ -310,7 +311,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             return;
         }
         tunnels.put(tunnel.name(), tunnel);
-        int port = tunnel instanceof TcpTunnel t ? t.port() : 0;
+        int port = tunnel instanceof TcpTunnel t ? t.port() : tunnel instanceof UdpTunnel u ? u.port() : 0;
         log.info("[{}] tunnel ready {}", tunnel.name(), String.join(" ", tunnel.urls()));
         send(new TunnelReady(tunnel.name(), port, tunnel.urls()));
     }

@@ -9,7 +9,7 @@ import io.netty.util.concurrent.Future;
 import java.util.List;
 
 /** A tunnel live on this node: what it exposes, whose session carries it, and its traffic. */
-public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel {
+public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
 
     private final String name;
     private final AgentSession session;
@@ -55,7 +55,7 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel {
         return session.channel().eventLoop();
     }
 
-    /** {@code tcp} or {@code http}. */
+    /** {@code tcp}, {@code udp} or {@code http}: the stream kind ({@code flux-kind}) of the tunnel's streams. */
     abstract String kind();
 
     /** True while the per-tunnel connection limit (0 = none) leaves room for one more connection. */
@@ -64,6 +64,6 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel {
         return max <= 0 || counter.openConnections() < max;
     }
 
-    /** Releases what the tunnel holds on the node (a listening port, host names). */
+    /** Releases what the tunnel holds on the node (a listening port, host names, visitor sessions). */
     abstract void close();
 }

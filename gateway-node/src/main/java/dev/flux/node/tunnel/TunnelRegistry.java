@@ -10,15 +10,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who holds what on this node: host names of HTTP tunnels, ports of TCP tunnels, tunnel counts per token, and the
- * live agent sessions. Reservations are made under one lock so that two agents racing for the same host name or
+ * Who holds what on this node: host names of HTTP tunnels, ports of TCP and UDP tunnels, tunnel counts per token,
+ * and the live agent sessions. Reservations are made under one lock so that two agents racing for the same host name or
  * port cannot both win; lookups on the request path read a concurrent map without locking.
  */
 public final class TunnelRegistry {
 
     private final Map<String, HttpTunnel> httpByHost = new ConcurrentHashMap<>();
-    private final Map<Integer, TcpTunnel> tcpByPort = new HashMap<>();
-    private final Map<Integer, Object> portsBinding = new HashMap<>();
+    /** TCP and UDP ports are separate namespaces: a TCP and a UDP tunnel may share a port number. */
+    private final PortClaims<TcpTunnel> tcpPorts = new PortClaims<>("remote port");
+    private final PortClaims<UdpTunnel> udpPorts = new PortClaims<>("remote UDP port");
     private final Map<String, Integer> tunnelsPerToken = new HashMap<>();
     private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
 
@@ -30,7 +31,8 @@ public final class TunnelRegistry {
     /** Every live tunnel, for status output and tests. */
     public synchronized List<Tunnel> tunnels() {
         List<Tunnel> out = new ArrayList<>(httpByHost.values().stream().distinct().toList());
-        out.addAll(tcpByPort.values());
+        out.addAll(tcpPorts.byPort.values());
+        out.addAll(udpPorts.byPort.values());
         return out;
     }
 
@@ -82,33 +84,86 @@ public final class TunnelRegistry {
     }
 
     /**
-     * Reserves a port while its listener is being bound, so that a concurrent registration for the same port is
+     * Reserves a TCP port while its listener is being bound, so that a concurrent registration for the same port is
      * refused with a clear message instead of a bind error.
      */
     synchronized void reservePort(int port, String tunnelName) throws TunnelRejectedException {
-        TcpTunnel holder = tcpByPort.get(port);
-        if (holder != null || portsBinding.containsKey(port)) {
-            String who = holder != null ? "tunnel '" + holder.name() + "'" : "another tunnel";
-            throw new TunnelRejectedException("remote port " + port + " is already taken on the node (by " + who
-                    + "); choose another remotePort or leave it out to let the node pick one", true);
-        }
-        portsBinding.put(port, tunnelName);
+        tcpPorts.reserve(port, tunnelName);
     }
 
     synchronized boolean isPortReserved(int port) {
-        return tcpByPort.containsKey(port) || portsBinding.containsKey(port);
+        return tcpPorts.isReserved(port);
     }
 
     synchronized void portBound(int port, TcpTunnel tunnel) {
-        portsBinding.remove(port);
-        tcpByPort.put(port, tunnel);
+        tcpPorts.bound(port, tunnel);
     }
 
     synchronized void unreservePort(int port) {
-        portsBinding.remove(port);
+        tcpPorts.unreserve(port);
     }
 
     synchronized void releasePort(TcpTunnel tunnel) {
-        tcpByPort.remove(tunnel.port(), tunnel);
+        tcpPorts.release(tunnel.port(), tunnel);
+    }
+
+    /** Reserves a UDP port while its socket is being bound; see {@link #reservePort}. */
+    synchronized void reserveUdpPort(int port, String tunnelName) throws TunnelRejectedException {
+        udpPorts.reserve(port, tunnelName);
+    }
+
+    synchronized boolean isUdpPortReserved(int port) {
+        return udpPorts.isReserved(port);
+    }
+
+    synchronized void udpPortBound(int port, UdpTunnel tunnel) {
+        udpPorts.bound(port, tunnel);
+    }
+
+    synchronized void unreserveUdpPort(int port) {
+        udpPorts.unreserve(port);
+    }
+
+    synchronized void releaseUdpPort(UdpTunnel tunnel) {
+        udpPorts.release(tunnel.port(), tunnel);
+    }
+
+    /** The ports of one protocol, held by tunnels or being bound for one; used under the registry's lock. */
+    private static final class PortClaims<T extends Tunnel> {
+        /** How messages name such a port, e.g. "remote UDP port". */
+        private final String what;
+        private final Map<Integer, T> byPort = new HashMap<>();
+        private final Map<Integer, String> binding = new HashMap<>();
+
+        PortClaims(String what) {
+            this.what = what;
+        }
+
+        void reserve(int port, String tunnelName) throws TunnelRejectedException {
+            T holder = byPort.get(port);
+            if (holder != null || binding.containsKey(port)) {
+                String who = holder != null ? "tunnel '" + holder.name() + "'" : "another tunnel";
+                throw new TunnelRejectedException(what + " " + port + " is already taken on the node (by " + who
+                        + "); choose another remotePort or leave it out to let the node pick one", true);
+            }
+            binding.put(port, tunnelName);
+        }
+
+        boolean isReserved(int port) {
+            return byPort.containsKey(port) || binding.containsKey(port);
+        }
+
+        void bound(int port, T tunnel) {
+            binding.remove(port);
+            byPort.put(port, tunnel);
+        }
+
+        void unreserve(int port) {
+            binding.remove(port);
+        }
+
+        void release(int port, T tunnel) {
+            byPort.remove(port, tunnel);
+        }
     }
 }

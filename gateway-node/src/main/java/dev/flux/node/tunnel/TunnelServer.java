@@ -7,6 +7,7 @@ import dev.flux.protocol.auth.TokenVerifier;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.stream.Http2Transport;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderException;
@@ -22,10 +24,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +51,24 @@ public final class TunnelServer {
     private final TunnelRegistry registry = new TunnelRegistry();
     private final TokenVerifier<TokenEntry> tokens;
     private final PortRanges portRanges;
+    private final Duration udpSessionIdle;
     private volatile int vhostPort = -1;
     private Channel listener;
 
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                         ChannelGroup openChannels) {
+        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE);
+    }
+
+    /**
+     * @param udpSessionIdle how long a UDP tunnel keeps a visitor's session without traffic in either direction
+     */
+    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                        ChannelGroup openChannels, Duration udpSessionIdle) {
+        if (udpSessionIdle.isNegative() || udpSessionIdle.isZero()) {
+            throw new IllegalArgumentException("udpSessionIdle: " + udpSessionIdle + " (expected: > 0)");
+        }
+        this.udpSessionIdle = udpSessionIdle;
         this.config = config;
         this.openChannels = openChannels;
         this.sslContext = sslContext;
@@ -233,13 +250,73 @@ public final class TunnelServer {
     }
 
     private int pickFreePort() throws TunnelRejectedException {
+        return pickFreePort(registry::isPortReserved, "port");
+    }
+
+    private int pickFreePort(IntPredicate reserved, String what) throws TunnelRejectedException {
         for (int i = 0; i < PORT_PICK_ATTEMPTS * 4; i++) {
             int p = portRanges.random();
-            if (p > 0 && !registry.isPortReserved(p)) {
+            if (p > 0 && !reserved.test(p)) {
                 return p;
             }
         }
-        throw new TunnelRejectedException("no free port left in the allowed ranges (" + portRanges + ")", true);
+        throw new TunnelRejectedException("no free " + what + " left in the allowed ranges (" + portRanges + ")",
+                true);
+    }
+
+    /**
+     * Starts binding a UDP tunnel's port, from the same allowed ranges as TCP ports but in a namespace of its own;
+     * answers the agent (ready or rejected) when the bind completes.
+     */
+    void bindUdp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
+        int requested = r.remotePort();
+        if (requested != 0 && !portRanges.allows(requested)) {
+            throw new TunnelRejectedException("remote UDP port " + requested + " is not allowed on this node "
+                    + "(allowed: " + portRanges + ")", false);
+        }
+        bindUdp(session, r, requested, requested == 0 ? PORT_PICK_ATTEMPTS : 1);
+    }
+
+    private void bindUdp(AgentSession session, RegisterTunnel r, int requested, int attemptsLeft)
+            throws TunnelRejectedException {
+        int port = requested != 0 ? requested : pickFreePort(registry::isUdpPortReserved, "UDP port");
+        registry.reserveUdpPort(port, r.name());
+        int connectionLimit = session.token().maxConnectionsPerTunnel();
+        int maxSessions = connectionLimit > 0 ? Math.min(connectionLimit, UdpTunnel.DEFAULT_MAX_SESSIONS)
+                : UdpTunnel.DEFAULT_MAX_SESSIONS;
+        UdpTunnel tunnel = new UdpTunnel(r.name(), session, r.localAddress(), port, config.publicHost(), maxSessions,
+                udpSessionIdle);
+        // on the agent connection's event loop, like the streams of its sessions
+        ChannelFuture bind = new Bootstrap()
+                .group(session.channel().eventLoop())
+                .channel(Transports.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
+                .option(ChannelOption.SO_SNDBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpTunnel.DATAGRAM_BUFFER_SIZE))
+                .handler(tunnel.visitorHandler())
+                .bind(config.proxyBindAddr(), port);
+        bind.addListener(f -> session.channel().eventLoop().execute(() -> {
+            if (f.isSuccess()) {
+                tunnel.listening(bind.channel());
+                registry.udpPortBound(port, tunnel);
+                session.ready(tunnel);
+                return;
+            }
+            registry.unreserveUdpPort(port);
+            if (attemptsLeft > 1) {
+                try {
+                    bindUdp(session, r, 0, attemptsLeft - 1);
+                } catch (TunnelRejectedException e) {
+                    session.rejectLater(r.name(), e);
+                }
+                return;
+            }
+            String reason = requested != 0
+                    ? "remote UDP port " + port + " is already in use on the node (" + describe(f.cause())
+                      + "); choose another remotePort or leave it out to let the node pick one"
+                    : "no free UDP port found in the allowed ranges (" + portRanges + ")";
+            session.rejectLater(r.name(), new TunnelRejectedException(reason, true));
+        }));
     }
 
     /** A one-line description of an error for logs and messages, without a stack trace. */
