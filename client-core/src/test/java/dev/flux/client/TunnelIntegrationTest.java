@@ -204,4 +204,48 @@ class TunnelIntegrationTest {
             }
         }
     }
+
+    @Test
+    void connectionsClosingMidTransferDoNotBreakTheAgentConnection() throws Exception {
+        List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        agent = new Agent(agentConfig(), new AgentListener() {
+            @Override
+            public void connectionChanged(boolean connected, String detail) {
+                if (!connected) {
+                    downs.add(detail);
+                }
+            }
+        });
+        agent.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.status().stream()
+                .allMatch(s -> s.state() == TunnelState.READY));
+        String tcpUrl = agent.status().get(0).urls().get(0);
+        int port = Integer.parseInt(tcpUrl.substring(tcpUrl.lastIndexOf(':') + 1));
+
+        // visitors that vanish while bytes are in flight both ways: every close resets a stream that still has
+        // DATA frames on the wire, and each of those frames is answered with a reset of its own
+        byte[] chunk = new byte[256 * 1024];
+        List<java.util.concurrent.Future<?>> visitors = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            visitors.add(pool.submit(() -> {
+                for (int round = 0; round < 5; round++) {
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoLinger(true, 0);
+                        s.getOutputStream().write(chunk);
+                        s.getInputStream().readNBytes(64 * 1024);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var v : visitors) {
+            v.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
+        }
+        assertThat(downs).as("the agent's connection to the node stayed up").isEmpty();
+    }
 }

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http2.Http2Headers;
  */
 public final class StreamHeaders {
 
-    /** {@code control}, {@code tcp} or {@code http}. */
+    /** {@code control}, {@code tcp}, {@code http} or {@code udp}. */
     public static final String KIND = "flux-kind";
     /** The tunnel's name. */
     public static final String TUNNEL = "flux-tunnel";
