@@ -29,8 +29,12 @@ import io.netty.handler.codec.http2.Http2Settings;
  */
 public final class Http2Transport {
 
-    /** Per-stream receive window. */
-    public static final int STREAM_WINDOW = 1024 * 1024;
+    /**
+     * Per-stream receive window: what one stream may have in flight, and so what a stalled stream may leave
+     * buffered at the receiver. 4 MiB carried about 1.4x the bytes of 1 MiB through one TCP tunnel on loopback
+     * (iperf3, warmed up: 5.7 vs 3.9 Gbit/s); ssh uses 2 MiB channel windows, browsers 6 MiB stream windows.
+     */
+    public static final int STREAM_WINDOW = 4 * 1024 * 1024;
     /**
      * Connection-wide receive window: the largest HTTP/2 allows. Bytes a slow consumer leaves unread still count
      * against the connection window, so any smaller value lets a handful of stalled streams (window / stream
