@@ -19,16 +19,25 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer {
 
     static final String DECODER = "http-decoder";
+    /** How long a new connection may take to send its first request head (slow or idle clients are closed). */
+    static final long FIRST_REQUEST_TIMEOUT_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
     private final TunnelRegistry registry;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup openChannels;
+    private final long firstRequestTimeoutMillis;
     private Channel listener;
 
     public HttpServer(TunnelRegistry registry, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                       ChannelGroup openChannels) {
+        this(registry, bossGroup, workerGroup, openChannels, FIRST_REQUEST_TIMEOUT_MILLIS);
+    }
+
+    HttpServer(TunnelRegistry registry, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+               ChannelGroup openChannels, long firstRequestTimeoutMillis) {
+        this.firstRequestTimeoutMillis = firstRequestTimeoutMillis;
         this.registry = registry;
         this.openChannels = openChannels;
         this.bossGroup = bossGroup;
@@ -50,7 +59,7 @@ public final class HttpServer {
                     protected void initChannel(SocketChannel ch) {
                         openChannels.add(ch);
                         ch.pipeline().addLast(DECODER, new HttpRequestDecoder(decoderConfig));
-                        ch.pipeline().addLast("vhost", new VhostHandler(registry));
+                        ch.pipeline().addLast("vhost", new VhostHandler(registry, firstRequestTimeoutMillis));
                     }
                 })
                 .bind(bindAddr, port).sync().channel();

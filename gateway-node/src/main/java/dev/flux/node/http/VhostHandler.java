@@ -21,9 +21,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,31 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private enum State { IDLE, OPENING, RELAYING, RAW, REJECTED }
 
     private final TunnelRegistry registry;
+    /** A connection must complete its first request head this soon, so idle or trickling clients cannot pile up. */
+    private final long firstRequestTimeoutMillis;
+    private ScheduledFuture<?> firstRequestDeadline;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private State state = State.IDLE;
     private HttpTunnel tunnel;
     private Http2StreamChannel stream;
     private boolean upgrading;
 
-    VhostHandler(TunnelRegistry registry) {
+    VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
         this.registry = registry;
+        this.firstRequestTimeoutMillis = firstRequestTimeoutMillis;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        firstRequestDeadline = ctx.executor().schedule(() -> {
+            if (state == State.IDLE && ctx.channel().isActive()) {
+                state = State.REJECTED;
+                ctx.writeAndFlush(ErrorPages.page(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "Request timeout",
+                        "No complete request arrived within " + firstRequestTimeoutMillis + " ms."))
+                        .addListener(f -> ctx.close());
+            }
+        }, firstRequestTimeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -222,6 +241,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (firstRequestDeadline != null) {
+            firstRequestDeadline.cancel(false);
+        }
         releasePending();
         ctx.fireChannelInactive();
     }
