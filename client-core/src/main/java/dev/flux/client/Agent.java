@@ -230,7 +230,7 @@ public final class Agent implements AutoCloseable {
         loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
-    void connectionFailed(Channel ch, String detail) {
+    void connectionFailed(String detail) {
         log.warn(detail);
     }
 

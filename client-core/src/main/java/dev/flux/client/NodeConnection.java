@@ -51,7 +51,7 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (!FluxVersion.ALPN.equals(protocol)) {
-            agent.connectionFailed(ctx.channel(), "the server at " + ctx.channel().remoteAddress()
+            agent.connectionFailed("the server at " + ctx.channel().remoteAddress()
                     + " is not a FLUX Gateway node (it did not negotiate " + FluxVersion.ALPN + ")");
             ctx.close();
             return;

@@ -38,7 +38,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -329,14 +328,6 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return channel;
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
-    List<Tunnel> tunnels() {
-        return List.copyOf(tunnels.values());
     }
 
     static String address(SocketAddress a) {

@@ -52,7 +52,7 @@ public final class TcpTunnel extends Tunnel {
 
     @Override
     void close() {
-        session().registry().releasePort(this);
+        session().registry().tcpPorts().release(port, this);
         Channel l = listener;
         if (l != null) {
             l.close();

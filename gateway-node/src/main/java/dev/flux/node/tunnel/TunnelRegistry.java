@@ -18,8 +18,8 @@ public final class TunnelRegistry {
 
     private final Map<String, HttpTunnel> httpByHost = new ConcurrentHashMap<>();
     /** TCP and UDP ports are separate namespaces: a TCP and a UDP tunnel may share a port number. */
-    private final PortClaims<TcpTunnel> tcpPorts = new PortClaims<>("remote port");
-    private final PortClaims<UdpTunnel> udpPorts = new PortClaims<>("remote UDP port");
+    private final PortClaims<TcpTunnel> tcpPorts = new PortClaims<>("port");
+    private final PortClaims<UdpTunnel> udpPorts = new PortClaims<>("UDP port");
     private final Map<String, Integer> tunnelsPerToken = new HashMap<>();
     private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
 
@@ -31,8 +31,8 @@ public final class TunnelRegistry {
     /** Every live tunnel, for status output and tests. */
     public synchronized List<Tunnel> tunnels() {
         List<Tunnel> out = new ArrayList<>(httpByHost.values().stream().distinct().toList());
-        out.addAll(tcpPorts.byPort.values());
-        out.addAll(udpPorts.byPort.values());
+        out.addAll(tcpPorts.holders());
+        out.addAll(udpPorts.holders());
         return out;
     }
 
@@ -83,87 +83,13 @@ public final class TunnelRegistry {
         }
     }
 
-    /**
-     * Reserves a TCP port while its listener is being bound, so that a concurrent registration for the same port is
-     * refused with a clear message instead of a bind error.
-     */
-    synchronized void reservePort(int port, String tunnelName) throws TunnelRejectedException {
-        tcpPorts.reserve(port, tunnelName);
+    /** TCP ports held by tunnels or being bound for one. */
+    PortClaims<TcpTunnel> tcpPorts() {
+        return tcpPorts;
     }
 
-    synchronized boolean isPortReserved(int port) {
-        return tcpPorts.isReserved(port);
-    }
-
-    synchronized void portBound(int port, TcpTunnel tunnel) {
-        tcpPorts.bound(port, tunnel);
-    }
-
-    synchronized void unreservePort(int port) {
-        tcpPorts.unreserve(port);
-    }
-
-    synchronized void releasePort(TcpTunnel tunnel) {
-        tcpPorts.release(tunnel.port(), tunnel);
-    }
-
-    /** Reserves a UDP port while its socket is being bound; see {@link #reservePort}. */
-    synchronized void reserveUdpPort(int port, String tunnelName) throws TunnelRejectedException {
-        udpPorts.reserve(port, tunnelName);
-    }
-
-    synchronized boolean isUdpPortReserved(int port) {
-        return udpPorts.isReserved(port);
-    }
-
-    synchronized void udpPortBound(int port, UdpTunnel tunnel) {
-        udpPorts.bound(port, tunnel);
-    }
-
-    synchronized void unreserveUdpPort(int port) {
-        udpPorts.unreserve(port);
-    }
-
-    synchronized void releaseUdpPort(UdpTunnel tunnel) {
-        udpPorts.release(tunnel.port(), tunnel);
-    }
-
-    /** The ports of one protocol, held by tunnels or being bound for one; used under the registry's lock. */
-    private static final class PortClaims<T extends Tunnel> {
-        /** How messages name such a port, e.g. "remote UDP port". */
-        private final String what;
-        private final Map<Integer, T> byPort = new HashMap<>();
-        private final Map<Integer, String> binding = new HashMap<>();
-
-        PortClaims(String what) {
-            this.what = what;
-        }
-
-        void reserve(int port, String tunnelName) throws TunnelRejectedException {
-            T holder = byPort.get(port);
-            if (holder != null || binding.containsKey(port)) {
-                String who = holder != null ? "tunnel '" + holder.name() + "'" : "another tunnel";
-                throw new TunnelRejectedException(what + " " + port + " is already taken on the node (by " + who
-                        + "); choose another remotePort or leave it out to let the node pick one", true);
-            }
-            binding.put(port, tunnelName);
-        }
-
-        boolean isReserved(int port) {
-            return byPort.containsKey(port) || binding.containsKey(port);
-        }
-
-        void bound(int port, T tunnel) {
-            binding.remove(port);
-            byPort.put(port, tunnel);
-        }
-
-        void unreserve(int port) {
-            binding.remove(port);
-        }
-
-        void release(int port, T tunnel) {
-            byPort.remove(port, tunnel);
-        }
+    /** UDP ports held by tunnels or being bound for one. */
+    PortClaims<UdpTunnel> udpPorts() {
+        return udpPorts;
     }
 }

@@ -29,7 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,65 +204,19 @@ public final class TunnelServer {
 
     /** Starts binding a TCP tunnel's port; answers the agent (ready or rejected) when the bind completes. */
     void bindTcp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
-        int requested = r.remotePort();
-        if (requested != 0 && !portRanges.allows(requested)) {
-            throw new TunnelRejectedException("remote port " + requested + " is not allowed on this node (allowed: "
-                    + portRanges + ")", false);
-        }
-        bindTcp(session, r, requested, requested == 0 ? PORT_PICK_ATTEMPTS : 1);
-    }
-
-    private void bindTcp(AgentSession session, RegisterTunnel r, int requested, int attemptsLeft)
-            throws TunnelRejectedException {
-        int port = requested != 0 ? requested : pickFreePort();
-        registry.reservePort(port, r.name());
-        TcpTunnel tunnel = new TcpTunnel(r.name(), session, r.localAddress(), port, config.publicHost());
-        ChannelFuture bind = new ServerBootstrap()
-                .group(bossGroup, session.channel().eventLoop())
-                .channel(Transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(tunnel.publicConnectionHandler())
-                .bind(config.proxyBindAddr(), port);
-        bind.addListener(f -> session.channel().eventLoop().execute(() -> {
-            if (f.isSuccess()) {
-                tunnel.listening(bind.channel());
-                registry.portBound(port, tunnel);
-                session.ready(tunnel);
-                return;
-            }
-            registry.unreservePort(port);
-            if (attemptsLeft > 1) {
-                try {
-                    bindTcp(session, r, 0, attemptsLeft - 1);
-                } catch (TunnelRejectedException e) {
-                    session.rejectLater(r.name(), e);
-                }
-                return;
-            }
-            String reason = requested != 0
-                    ? "remote port " + port + " is already in use on the node (" + describe(f.cause())
-                      + "); choose another remotePort or leave it out to let the node pick one"
-                    : "no free port found in the allowed ranges (" + portRanges + ")";
-            session.rejectLater(r.name(), new TunnelRejectedException(reason, true));
-        }));
-    }
-
-    private int pickFreePort() throws TunnelRejectedException {
-        return pickFreePort(registry::isPortReserved, "port");
-    }
-
-    private int pickFreePort(IntPredicate reserved, String what) throws TunnelRejectedException {
-        for (int i = 0; i < PORT_PICK_ATTEMPTS * 4; i++) {
-            int p = portRanges.random();
-            if (p > 0 && !reserved.test(p)) {
-                return p;
-            }
-        }
-        throw new TunnelRejectedException("no free " + what + " left in the allowed ranges (" + portRanges + ")",
-                true);
+        bindPort(session, r, registry.tcpPorts(), port -> {
+            TcpTunnel tunnel = new TcpTunnel(r.name(), session, r.localAddress(), port, config.publicHost());
+            ChannelFuture bind = new ServerBootstrap()
+                    .group(bossGroup, session.channel().eventLoop())
+                    .channel(Transports.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(tunnel.publicConnectionHandler())
+                    .bind(config.proxyBindAddr(), port);
+            return new Binding<>(tunnel, bind, tunnel::listening);
+        });
     }
 
     /**
@@ -269,54 +224,83 @@ public final class TunnelServer {
      * answers the agent (ready or rejected) when the bind completes.
      */
     void bindUdp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
-        int requested = r.remotePort();
-        if (requested != 0 && !portRanges.allows(requested)) {
-            throw new TunnelRejectedException("remote UDP port " + requested + " is not allowed on this node "
-                    + "(allowed: " + portRanges + ")", false);
-        }
-        bindUdp(session, r, requested, requested == 0 ? PORT_PICK_ATTEMPTS : 1);
+        bindPort(session, r, registry.udpPorts(), port -> {
+            int connectionLimit = session.token().maxConnectionsPerTunnel();
+            int maxSessions = connectionLimit > 0 ? Math.min(connectionLimit, UdpTunnel.DEFAULT_MAX_SESSIONS)
+                    : UdpTunnel.DEFAULT_MAX_SESSIONS;
+            UdpTunnel tunnel = new UdpTunnel(r.name(), session, r.localAddress(), port, config.publicHost(),
+                    maxSessions, udpSessionIdle);
+            // on the agent connection's event loop, like the streams of its sessions
+            ChannelFuture bind = new Bootstrap()
+                    .group(session.channel().eventLoop())
+                    .channel(Transports.datagramChannel())
+                    .option(ChannelOption.SO_RCVBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
+                    .option(ChannelOption.SO_SNDBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(UdpTunnel.DATAGRAM_BUFFER_SIZE))
+                    .handler(tunnel.visitorHandler())
+                    .bind(config.proxyBindAddr(), port);
+            return new Binding<>(tunnel, bind, tunnel::listening);
+        });
     }
 
-    private void bindUdp(AgentSession session, RegisterTunnel r, int requested, int attemptsLeft)
+    /** A tunnel whose listener is being bound, and what to tell it once bound. */
+    private record Binding<T extends Tunnel>(T tunnel, ChannelFuture bind, Consumer<Channel> listening) {
+    }
+
+    /**
+     * Claims the requested port (or a random free one from the allowed ranges), binds it and answers the agent. A
+     * port the node picked that turns out to be in use by another program is replaced by another pick.
+     */
+    private <T extends Tunnel> void bindPort(AgentSession session, RegisterTunnel r, PortClaims<T> claims,
+                                             IntFunction<Binding<T>> binder) throws TunnelRejectedException {
+        int requested = r.remotePort();
+        if (requested != 0 && !portRanges.allows(requested)) {
+            throw new TunnelRejectedException("remote " + claims.kind() + " " + requested
+                    + " is not allowed on this node (allowed: " + portRanges + ")", false);
+        }
+        bindPort(session, r, claims, binder, requested, requested == 0 ? PORT_PICK_ATTEMPTS : 1);
+    }
+
+    private <T extends Tunnel> void bindPort(AgentSession session, RegisterTunnel r, PortClaims<T> claims,
+                                             IntFunction<Binding<T>> binder, int requested, int attemptsLeft)
             throws TunnelRejectedException {
-        int port = requested != 0 ? requested : pickFreePort(registry::isUdpPortReserved, "UDP port");
-        registry.reserveUdpPort(port, r.name());
-        int connectionLimit = session.token().maxConnectionsPerTunnel();
-        int maxSessions = connectionLimit > 0 ? Math.min(connectionLimit, UdpTunnel.DEFAULT_MAX_SESSIONS)
-                : UdpTunnel.DEFAULT_MAX_SESSIONS;
-        UdpTunnel tunnel = new UdpTunnel(r.name(), session, r.localAddress(), port, config.publicHost(), maxSessions,
-                udpSessionIdle);
-        // on the agent connection's event loop, like the streams of its sessions
-        ChannelFuture bind = new Bootstrap()
-                .group(session.channel().eventLoop())
-                .channel(Transports.datagramChannel())
-                .option(ChannelOption.SO_RCVBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
-                .option(ChannelOption.SO_SNDBUF, UdpTunnel.SOCKET_BUFFER_SIZE)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpTunnel.DATAGRAM_BUFFER_SIZE))
-                .handler(tunnel.visitorHandler())
-                .bind(config.proxyBindAddr(), port);
-        bind.addListener(f -> session.channel().eventLoop().execute(() -> {
+        int port = requested != 0 ? requested : pickFreePort(claims);
+        claims.reserve(port, r.name());
+        Binding<T> binding = binder.apply(port);
+        binding.bind().addListener(f -> session.channel().eventLoop().execute(() -> {
             if (f.isSuccess()) {
-                tunnel.listening(bind.channel());
-                registry.udpPortBound(port, tunnel);
-                session.ready(tunnel);
+                binding.listening().accept(binding.bind().channel());
+                claims.bound(port, binding.tunnel());
+                session.ready(binding.tunnel());
                 return;
             }
-            registry.unreserveUdpPort(port);
+            claims.unreserve(port);
             if (attemptsLeft > 1) {
                 try {
-                    bindUdp(session, r, 0, attemptsLeft - 1);
+                    bindPort(session, r, claims, binder, 0, attemptsLeft - 1);
                 } catch (TunnelRejectedException e) {
                     session.rejectLater(r.name(), e);
                 }
                 return;
             }
             String reason = requested != 0
-                    ? "remote UDP port " + port + " is already in use on the node (" + describe(f.cause())
-                      + "); choose another remotePort or leave it out to let the node pick one"
-                    : "no free UDP port found in the allowed ranges (" + portRanges + ")";
+                    ? "remote " + claims.kind() + " " + port + " is already in use on the node ("
+                      + describe(f.cause()) + "); choose another remotePort or leave it out to let the node pick one"
+                    : "no free " + claims.kind() + " found in the allowed ranges (" + portRanges + ")";
             session.rejectLater(r.name(), new TunnelRejectedException(reason, true));
         }));
+    }
+
+    private int pickFreePort(PortClaims<?> claims) throws TunnelRejectedException {
+        for (int i = 0; i < PORT_PICK_ATTEMPTS * 4; i++) {
+            int p = portRanges.random();
+            if (p > 0 && !claims.isReserved(p)) {
+                return p;
+            }
+        }
+        throw new TunnelRejectedException("no free " + claims.kind() + " left in the allowed ranges (" + portRanges
+                + ")", true);
     }
 
     /** A one-line description of an error for logs and messages, without a stack trace. */

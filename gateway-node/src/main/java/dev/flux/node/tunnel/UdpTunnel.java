@@ -129,7 +129,7 @@ public final class UdpTunnel extends Tunnel {
     @Override
     void close() {
         closed = true;
-        session().registry().releaseUdpPort(this);
+        session().registry().udpPorts().release(port(), this);
         if (sweeper != null) {
             sweeper.cancel(false);
         }
