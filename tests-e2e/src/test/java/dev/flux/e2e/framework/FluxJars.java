@@ -28,6 +28,20 @@ final class FluxJars {
         return command(jar("flux.nodeJar", "gateway-node"), List.of(), args);
     }
 
+    /**
+     * The control plane is a Spring Boot application with a PostgreSQL of its own: it gets the heap it needs, not
+     * the small one that proves the tunnel programs stream.
+     */
+    static List<String> controlPlane(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        command.add("-jar");
+        command.add(jar("flux.controlPlaneJar", "control-plane").toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
     static List<String> fluxctl(String... args) {
         return command(jar("flux.fluxctlJar", "client-cli"), FLUXCTL_JVM_OPTIONS, args);
     }
@@ -41,6 +55,16 @@ final class FluxJars {
         command.add(jar.toString());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** A file of the repository under test, e.g. a script at its root. */
+    static Path repositoryFile(String name) {
+        String root = System.getProperty("flux.repositoryRoot");
+        if (root == null) {
+            throw new IllegalStateException("system property flux.repositoryRoot is not set; run the e2e tests with "
+                    + "./mvnw -pl tests-e2e verify, which sets it (see tests-e2e/pom.xml)");
+        }
+        return Path.of(root).toAbsolutePath().normalize().resolve(name);
     }
 
     private static Path jar(String property, String module) {

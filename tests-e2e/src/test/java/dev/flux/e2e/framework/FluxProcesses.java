@@ -40,6 +40,30 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         return NodeProcess.start(this, uniqueName("node"), dir, IntStream.of(allowPorts).boxed().toList());
     }
 
+    /** Starts a control plane on its embedded PostgreSQL; returns when it serves. */
+    public ControlPlaneProcess startControlPlane(Path dir) {
+        return ControlPlaneProcess.start(this, uniqueName("control-plane"), dir);
+    }
+
+    /** Starts a node managed by {@code controlPlane} with the node credential it issued; returns when ready. */
+    public NodeProcess startNode(Path dir, ControlPlaneProcess controlPlane, String credential) {
+        return NodeProcess.startManaged(this, uniqueName("node"), dir, controlPlane, credential);
+    }
+
+    /**
+     * Starts {@code fluxctl ARGS} with {@code configDir} as its configuration directory (where {@code fluxctl login}
+     * keeps credentials); returns at once.
+     */
+    public ManagedProcess startFluxctl(Path dir, Path configDir, String... args) {
+        return start(uniqueName("fluxctl-" + args[0]), FluxJars.fluxctl(args), dir,
+                Map.of("FLUX_CONFIG_DIR", configDir.toString()));
+    }
+
+    /** Starts one of the repository's scripts (e.g. {@code flux-local}) with bash; returns at once. */
+    public ManagedProcess startScript(String script, Path dir, Map<String, String> env) {
+        return start(uniqueName(script), List.of("bash", FluxJars.repositoryFile(script).toString()), dir, env);
+    }
+
     /** Starts {@code fluxctl up} against {@code node}; returns at once. See {@link AgentProcess#CONFIG_TEMPLATE}. */
     public AgentProcess startAgent(Path dir, NodeProcess node, String tunnelsTemplate, Map<String, ?> values) {
         return startAgent("fluxctl", dir, node, tunnelsTemplate, values);
@@ -52,7 +76,11 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
     }
 
     synchronized ManagedProcess start(String name, List<String> command, Path workDir) {
-        ManagedProcess process = ManagedProcess.start(name, command, workDir);
+        return start(name, command, workDir, Map.of());
+    }
+
+    synchronized ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> env) {
+        ManagedProcess process = ManagedProcess.start(name, command, workDir, env);
         (inTest ? testProcesses : classProcesses).add(process);
         return process;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,10 +47,12 @@ public final class ManagedProcess {
         this.process = process;
     }
 
-    static ManagedProcess start(String name, List<String> command, Path workDir) {
+    static ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> environment) {
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
         }
@@ -176,6 +179,12 @@ public final class ManagedProcess {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitForExit();
+    }
+
+    /** {@link #stop()}s the process and returns its exit code. */
+    public int stopAndAwaitExit() {
+        stop();
+        return awaitExit(STOP_TIMEOUT);
     }
 
     /** Asks the process to stop (SIGTERM); kills it if it is still running after a few seconds. */

@@ -38,6 +38,23 @@ public final class NodeProcess {
             token = "{{ token }}"
             """;
 
+    /** The node part of a node managed by a control plane: no tokens of its own. */
+    static final String CONTROL_PLANE_CONFIG_TEMPLATE = """
+            bindAddr = "127.0.0.1"
+            bindPort = {{ bindPort }}
+            proxyBindAddr = "127.0.0.1"
+            publicHost = "127.0.0.1"
+            vhostHTTPPort = {{ vhostPort }}
+            vhostBindAddr = "127.0.0.1"
+            subdomainHost = "{{ subdomainHost }}"
+            allowPorts = [ { start = 20000, end = 29999 } ]
+            dataDir = "node-data"
+
+            [controlPlane]
+            url = "{{ controlPlaneUrl }}"
+            credential = "{{ credential }}"
+            """;
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** "node ready" comes after the listeners are bound; this only catches a node that says so too early. */
     private static final Duration PORT_TIMEOUT = Duration.ofSeconds(2);
@@ -67,20 +84,36 @@ public final class NodeProcess {
         Path dir = parentDir.resolve(name);
         NodeProcess node = new NodeProcess(processes, name, dir, Ports.free(), Ports.free());
         String ports = allowPorts.stream().map(p -> "{ single = " + p + " }").collect(Collectors.joining(", "));
-        String config = Template.render(CONFIG_TEMPLATE, Map.of(
+        node.writeConfigAndLaunch(Template.render(CONFIG_TEMPLATE, Map.of(
                 "bindPort", node.bindPort,
                 "vhostPort", node.vhostPort,
                 "subdomainHost", SUBDOMAIN_HOST,
                 "allowPorts", ports,
-                "token", TOKEN));
+                "token", TOKEN)));
+        return node;
+    }
+
+    static NodeProcess startManaged(FluxProcesses processes, String name, Path parentDir,
+                                    ControlPlaneProcess controlPlane, String credential) {
+        Path dir = parentDir.resolve(name);
+        NodeProcess node = new NodeProcess(processes, name, dir, Ports.free(), Ports.free());
+        node.writeConfigAndLaunch(Template.render(CONTROL_PLANE_CONFIG_TEMPLATE, Map.of(
+                "bindPort", node.bindPort,
+                "vhostPort", node.vhostPort,
+                "subdomainHost", SUBDOMAIN_HOST,
+                "controlPlaneUrl", controlPlane.url(),
+                "credential", credential)));
+        return node;
+    }
+
+    private void writeConfigAndLaunch(String config) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(node.configFile, config);
+            Files.writeString(configFile, config);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + node.configFile, e);
+            throw new UncheckedIOException("cannot write " + configFile, e);
         }
-        node.launch();
-        return node;
+        launch();
     }
 
     private void launch() {

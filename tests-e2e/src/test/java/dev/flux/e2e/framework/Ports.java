@@ -51,6 +51,11 @@ public final class Ports {
                 .until(() -> accepts(port));
     }
 
+    /** Whether 127.0.0.1:{@code port} accepts a connection now. */
+    public static boolean isListening(int port) {
+        return accepts(port);
+    }
+
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
