@@ -21,6 +21,7 @@ public final class ControlPlaneProcess {
 
     /** Unpacking PostgreSQL, initdb and the migrations on a first start take a while on a busy 2-core machine. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern STARTED = Pattern.compile("Started ControlPlaneApplication");
 
     private final FluxProcesses processes;
@@ -56,14 +57,19 @@ public final class ControlPlaneProcess {
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--flux.control-plane.data-dir=" + dir.resolve("postgres"));
-        process = processes.start(processName, command, dir, Map.of("FLUX_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        Map<String, String> env = Map.of("FLUX_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        process = process == null ? processes.start(processName, command, dir, env)
+                : processes.restart(process, processName, command, dir, env);
         process.awaitLine(STARTED, START_TIMEOUT);
         Ports.awaitListening(port, Duration.ofSeconds(2));
     }
 
-    /** Stops the control plane the way an operator does (SIGTERM), waiting for it to be gone. */
+    /**
+     * Stops the control plane the way an operator does (SIGTERM), waiting for it to be gone: it stops its
+     * PostgreSQL cleanly, which takes seconds on a busy machine.
+     */
     public void stop() {
-        process.stop();
+        process.stopAndAwaitExit(STOP_TIMEOUT);
     }
 
     /** Starts the control plane again with the same port and data directory and waits until it serves. */

@@ -85,6 +85,17 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         return process;
     }
 
+    /**
+     * Starts a process again in place of {@code previous}: it belongs where {@code previous} did, so a class's node
+     * restarted by one test is still there for the next.
+     */
+    synchronized ManagedProcess restart(ManagedProcess previous, String name, List<String> command, Path workDir,
+                                        Map<String, String> env) {
+        ManagedProcess process = ManagedProcess.start(name, command, workDir, env);
+        (classProcesses.contains(previous) ? classProcesses : testProcesses).add(process);
+        return process;
+    }
+
     private synchronized String uniqueName(String base) {
         int n = namesUsed.merge(base, 1, Integer::sum);
         return n == 1 ? base : base + "-" + n;

@@ -181,23 +181,30 @@ public final class ManagedProcess {
         waitForExit();
     }
 
-    /** {@link #stop()}s the process and returns its exit code. */
-    public int stopAndAwaitExit() {
-        stop();
+    /**
+     * Asks the process to stop (SIGTERM) and returns its exit code; kills it (and fails the assertion on the code
+     * that follows) if it is still running after {@code timeout}.
+     */
+    public int stopAndAwaitExit(Duration timeout) {
+        stop(timeout);
         return awaitExit(STOP_TIMEOUT);
     }
 
     /** Asks the process to stop (SIGTERM); kills it if it is still running after a few seconds. */
     void stop() {
+        stop(STOP_TIMEOUT);
+    }
+
+    private void stop(Duration timeout) {
         if (!process.isAlive()) {
             waitForExit();
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 synchronized (lines) {
-                    lines.add(new Line(true, "[e2e: still running " + STOP_TIMEOUT.toSeconds()
+                    lines.add(new Line(true, "[e2e: still running " + timeout.toSeconds()
                             + " s after SIGTERM; killing it]"));
                 }
                 kill();

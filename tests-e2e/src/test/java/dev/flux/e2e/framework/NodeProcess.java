@@ -119,7 +119,9 @@ public final class NodeProcess {
     private void launch() {
         launches++;
         String processName = launches == 1 ? name : name + " (start " + launches + ")";
-        process = processes.start(processName, FluxJars.node("--config", configFile.toString()), dir);
+        List<String> command = FluxJars.node("--config", configFile.toString());
+        process = process == null ? processes.start(processName, command, dir)
+                : processes.restart(process, processName, command, dir, Map.of());
         fingerprint = process.awaitLine(FINGERPRINT, START_TIMEOUT).group(1);
         process.awaitLine(READY, START_TIMEOUT);
         Ports.awaitListening(bindPort, PORT_TIMEOUT);
