@@ -66,7 +66,7 @@ class FluxCtlTest {
                     .contains("Exit codes:")
                     .containsPattern("0 +success")
                     .containsPattern("2 +invalid command line or configuration file")
-                    .containsPattern("3 +the node rejected the token")
+                    .containsPattern("3 +the node or the control plane rejected the token")
                     .containsPattern("4 +the node's certificate is not trusted");
         }
     }
