@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fluxctl tunnel disable NAME}. */
-@Command(name = "disable", description = "Disable a tunnel.")
+@Command(name = "disable", description = "Disable a tunnel: agents stop serving it, its addresses stay yours.")
 final class TunnelDisableCommand implements Callable<Integer> {
 
     @Spec
@@ -32,7 +32,7 @@ final class TunnelDisableCommand implements Callable<Integer> {
         UpCommand.checkAdminPort(spec, adminPort);
         TunnelCommand.client(configDir.require()).setTunnelEnabled(name, false);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("tunnel " + name + "  agents stop serving it, its addresses stay yours:disabled");
+        out.println("tunnel " + name + " disabled");
         TunnelCommand.pokeAgent(out, adminPort, false);
         out.flush();
         return ExitCodes.OK;

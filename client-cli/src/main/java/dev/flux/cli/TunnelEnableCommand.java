@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code fluxctl tunnel enable NAME}. */
-@Command(name = "enable", description = "Enable a disabled tunnel.")
+@Command(name = "enable", description = "Enable a disabled tunnel: agents serve it again.")
 final class TunnelEnableCommand implements Callable<Integer> {
 
     @Spec
@@ -32,7 +32,7 @@ final class TunnelEnableCommand implements Callable<Integer> {
         UpCommand.checkAdminPort(spec, adminPort);
         TunnelCommand.client(configDir.require()).setTunnelEnabled(name, true);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("tunnel " + name + "  agents serve it again:enabled");
+        out.println("tunnel " + name + " enabled");
         TunnelCommand.pokeAgent(out, adminPort, true);
         out.flush();
         return ExitCodes.OK;
