@@ -106,6 +106,11 @@ final class AgentConsole implements AgentListener, AutoCloseable {
         });
     }
 
+    @Override
+    public void controlPlaneChanged(boolean reachable, String detail) {
+        onPrinter(() -> print(reachable ? detail : detail + "; the tunnels keep running"));
+    }
+
     /** A line of its own above the status block (e.g. one per HTTP request); dropped once stopping. */
     void line(String text) {
         onPrinter(() -> print(text));

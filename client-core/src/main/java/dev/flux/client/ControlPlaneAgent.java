@@ -54,6 +54,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
     private volatile boolean stopping;
     private volatile CompletableFuture<Void> wake = new CompletableFuture<>();
     private volatile HttpExchangeListener httpObserver;
+    private boolean unreachable; // confined to the sync thread
 
     // Guarded by lock.
     private Agent agent;
@@ -155,6 +156,11 @@ public final class ControlPlaneAgent implements AutoCloseable {
                     continue;
                 }
                 backoff.reset();
+                if (unreachable) {
+                    unreachable = false;
+                    log.info("the control plane at {} answers again", client.server());
+                    listener.controlPlaneChanged(true, "the control plane at " + client.server() + " answers again");
+                }
                 if (version == null || config.version() != version) {
                     apply(config);
                 }
@@ -171,7 +177,10 @@ public final class ControlPlaneAgent implements AutoCloseable {
                 long delay = backoff.nextDelayMillis();
                 log.warn("{}; the tunnels keep running, asking again in {} s", e.getMessage(),
                         String.format("%.1f", delay / 1000.0));
-                listener.connectionChanged(false, e.getMessage());
+                if (!unreachable) {
+                    unreachable = true;
+                    listener.controlPlaneChanged(false, e.getMessage());
+                }
                 if (!pause(delay)) {
                     return;
                 }

@@ -47,6 +47,7 @@ class ControlPlaneAgentIntegrationTest {
     final ExecutorService pool = Executors.newCachedThreadPool();
     final List<String> connections = new CopyOnWriteArrayList<>();
     final List<HttpExchange> exchanges = new CopyOnWriteArrayList<>();
+    final List<String> controlPlane = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -106,6 +107,11 @@ class ControlPlaneAgentIntegrationTest {
                     public void connectionChanged(boolean connected, String detail) {
                         connections.add(connected + " " + detail);
                     }
+
+                    @Override
+                    public void controlPlaneChanged(boolean reachable, String detail) {
+                        controlPlane.add(reachable + " " + detail);
+                    }
                 }, t -> true);
         agent.observeHttp(exchanges::add);
         agent.start();
@@ -153,10 +159,11 @@ class ControlPlaneAgentIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ready("web"));
 
         cp.close();
-        await().atMost(Duration.ofSeconds(35)).until(() -> connections.stream()
+        await().atMost(Duration.ofSeconds(35)).until(() -> controlPlane.stream()
                 .anyMatch(c -> c.startsWith("false cannot reach the control plane at " + cp.uri())));
 
         assertThat(get("web.tunnel.test", "/down")).endsWith("hello /down");
+        assertThat(connections).as("the node connection was never lost").hasSize(1);
         assertThat(agent.terminated()).isNotDone();
     }
 
