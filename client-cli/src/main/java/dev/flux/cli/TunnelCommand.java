@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             TunnelAddCommand.class,
             TunnelListCommand.class,
-            TunnelRemoveCommand.class,
-            TunnelEnableCommand.class,
-            TunnelDisableCommand.class,
+            TunnelChangeCommand.Remove.class,
+            TunnelChangeCommand.Enable.class,
+            TunnelChangeCommand.Disable.class,
             HelpCommand.class
         })
 final class TunnelCommand implements Runnable {
