@@ -38,8 +38,8 @@ final class LoginCommand implements Callable<Integer> {
     @Mixin
     ConfigDirOption configDir;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = DEFAULT_SERVER,
-            description = "The control plane (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "The control plane (default: the one of the saved login, else " + DEFAULT_SERVER + ").")
     String server;
 
     @Option(names = "--token", paramLabel = "TOKEN",
@@ -51,6 +51,9 @@ final class LoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (server == null) {
+            server = savedServer().orElse(DEFAULT_SERVER);
+        }
         URI uri;
         try {
             uri = ControlPlaneClient.serverUri(server);
@@ -119,6 +122,14 @@ final class LoginCommand implements Callable<Integer> {
                 }
                 default -> throw new IllegalStateException("unknown outcome " + poll.outcome());
             }
+        }
+    }
+
+    private java.util.Optional<String> savedServer() {
+        try {
+            return configDir.store().load().map(Credentials::server);
+        } catch (IllegalStateException e) {
+            return java.util.Optional.empty(); // a damaged file is replaced by this login
         }
     }
 

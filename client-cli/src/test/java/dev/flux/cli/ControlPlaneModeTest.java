@@ -138,6 +138,33 @@ class ControlPlaneModeTest {
     }
 
     @Test
+    void upAgainstAServerWithoutAgentConfigurationsExitsWith2() throws Exception {
+        com.sun.net.httpserver.HttpServer old = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        old.createContext("/", ex -> {
+            byte[] body = ("{\"error\":\"not_found\",\"message\":\"there is no endpoint "
+                    + ex.getRequestURI().getPath() + "\"}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(404, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        old.start();
+        try {
+            Path other = dir.resolve("old");
+            new CredentialStore(other).save(new Credentials("http://127.0.0.1:" + old.getAddress().getPort(),
+                    alice.secret(), "alice", null));
+
+            CliRun.Result r = CliRun.run("up", "--config-dir", other.toString(), "--admin-port", "0");
+
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: the control plane at http://127.0.0.1:" + old.getAddress().getPort()
+                    + " does not serve agent configurations").contains("there is no endpoint /api/v1/agent/config");
+        } finally {
+            old.stop(0);
+        }
+    }
+
+    @Test
     void httpPrintsEveryRequestAndRemovesItsTunnelOnExit() throws Exception {
         int port = web.getAddress().getPort();
         Future<Integer> exit = pool.submit(() -> cli.execute("http", String.valueOf(port),

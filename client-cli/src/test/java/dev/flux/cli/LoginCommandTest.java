@@ -158,4 +158,16 @@ class LoginCommandTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("Log in again with `fluxctl login`.");
     }
+
+    @Test
+    void withoutServerALoginAgainGoesToTheSavedControlPlane() {
+        new CredentialStore(dir).save(new Credentials(cp.uri().toString(), "flx_old", "alice", null));
+
+        CliRun.Result r = CliRun.run("login", "--token", alice.secret(), "--config-dir", dir.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("logged in to " + cp.uri() + " as alice");
+        assertThat(new CredentialStore(dir).load()).hasValueSatisfying(c -> assertThat(c.token())
+                .isEqualTo(alice.secret()));
+    }
 }

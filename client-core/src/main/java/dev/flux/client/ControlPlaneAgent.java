@@ -169,9 +169,15 @@ public final class ControlPlaneAgent implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
-                if (e.kind() == ControlPlaneException.Kind.UNAUTHENTICATED) {
+                if (e.kind() == ControlPlaneException.Kind.UNAUTHENTICATED || e.status() == 403) {
                     fatal(new AgentException(AgentException.Kind.AUTH_REJECTED,
                             "the control plane rejected the token: " + e.getMessage()));
+                    return;
+                }
+                if (e.status() == 404) {
+                    fatal(new AgentException(AgentException.Kind.CONFIG, "the control plane at " + client.server()
+                            + " does not serve agent configurations (GET /api/v1/agent/config answered 404: "
+                            + e.getMessage() + "); is it a FLUX control plane of this version?"));
                     return;
                 }
                 long delay = backoff.nextDelayMillis();
