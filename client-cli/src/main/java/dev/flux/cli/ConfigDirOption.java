@@ -10,7 +10,7 @@ final class ConfigDirOption {
 
     @Option(names = "--config-dir", paramLabel = "DIR",
             description = "Where the login is saved (credentials.toml). Default: $FLUX_CONFIG_DIR, else "
-                    + "$XDG_CONFIG_HOME/flux, else ~/.config/flux (Windows: %APPDATA%\\flux).")
+                    + "$XDG_CONFIG_HOME/flux, else ~/.config/flux (Windows: %%APPDATA%%\\flux).")
     Path dir;
 
     CredentialStore store() {

@@ -81,7 +81,7 @@ final class HttpCommand implements Callable<Integer> {
                     (agent, console) -> agent.observeHttp(e -> console.line(line(e))));
         } finally {
             try {
-                client.deleteTunnel(name);
+                client.deleteTunnel(created.id() != null ? String.valueOf(created.id()) : name);
                 out.println("tunnel " + name + " removed");
             } catch (ControlPlaneException e) {
                 spec.commandLine().getErr().println("warning: could not remove tunnel " + name + ": "
