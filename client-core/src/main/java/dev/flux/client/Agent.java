@@ -37,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -122,7 +124,7 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Adds a tunnel to the running agent: registered at once on the current connection (no reconnect), and after
-     * every reconnect like the configured ones. Returns at once.
+     * every reconnect like the configured ones. Waits briefly for the agent's event loop: never call it on that loop.
      *
      * @throws IllegalArgumentException if the agent already has a tunnel of that name
      */
@@ -145,11 +147,11 @@ public final class Agent implements AutoCloseable {
         });
         try {
             added.get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw (IllegalArgumentException) e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the agent did not take the tunnel '" + tunnel.name() + "' within 5 s");
         }
     }
