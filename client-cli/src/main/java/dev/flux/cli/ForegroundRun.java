@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,10 +65,9 @@ final class ForegroundRun {
      * @param node      host:port of the node for the event lines, or null when the control plane chooses it
      * @param adminPort port of the local admin API on 127.0.0.1; 0: none
      * @param factory   makes the agent, given the console it reports to
-     * @param started   called with the console once the agent started (e.g. to print extra lines)
      */
-    void run(CommandSpec spec, String node, int adminPort, Function<AgentConsole, Target> factory,
-             Consumer<AgentConsole> started) throws InterruptedException {
+    void run(CommandSpec spec, String node, int adminPort, Function<AgentConsole, Target> factory)
+            throws InterruptedException {
         Thread caller = Thread.currentThread();
         Thread hook = new Thread(() -> {
             stop();
@@ -85,7 +83,6 @@ final class ForegroundRun {
             try {
                 console.showStatus(target.status());
                 target.start().run();
-                started.accept(console);
                 await(target, console);
             } finally {
                 if (admin != null) {

@@ -83,8 +83,7 @@ final class UpCommand implements Callable<Integer> {
             }
             AgentConfig agentConfig = AgentConfigLoader.load(config.file);
             String node = agentConfig.serverAddr() + ":" + agentConfig.serverPort();
-            run.run(spec, node, adminPort, console -> ForegroundRun.Target.of(new Agent(agentConfig, console)),
-                    console -> { });
+            run.run(spec, node, adminPort, console -> ForegroundRun.Target.of(new Agent(agentConfig, console)));
         }
         return ExitCodes.OK;
     }
@@ -110,7 +109,7 @@ final class UpCommand implements Callable<Integer> {
             ControlPlaneAgent agent = new ControlPlaneAgent(client, login.token(), console, selection);
             configure.accept(agent, console);
             return ForegroundRun.Target.of(agent);
-        }, console -> { });
+        });
     }
 
     /** A configuration file was named, or there is one in the current directory. */

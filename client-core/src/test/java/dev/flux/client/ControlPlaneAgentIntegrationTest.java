@@ -181,6 +181,46 @@ class ControlPlaneAgentIntegrationTest {
                 .withMessageContaining("the control plane rejected the token");
     }
 
+    @Test
+    void waitsForANodeAndFollowsTheTunnelsToAnotherNode() throws Exception {
+        cp.createTunnel("alice", Map.of("name", "web", "type", "http", "subdomain", "web",
+                "localTarget", "localhost:" + web.getAddress().getPort()));
+        cp.setNode("eu1", "127.0.0.1", node.tunnelAddress().getPort(), node.fingerprint().toString(), false);
+        startAgent();
+        await().atMost(Duration.ofSeconds(5)).until(() -> connections.contains("false no node is online; waiting "
+                + "for one"));
+        assertThat(agent.status()).isEmpty();
+
+        cp.setNode("eu1", "127.0.0.1", node.tunnelAddress().getPort(), node.fingerprint().toString(), true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ready("web"));
+
+        GatewayNode second = GatewayNode.start(NodeConfigLoader.parse("""
+                bindAddr = "127.0.0.1"
+                bindPort = 0
+                vhostHTTPPort = 0
+                subdomainHost = "tunnel.test"
+                [[tokens]]
+                name = "alice"
+                tokenHash = "%s"
+                """.formatted(Tokens.hash(alice.secret())), "node.toml", java.nio.file.Files.createDirectories(
+                dir.resolve("second"))));
+        try {
+            cp.setNode("us1", "127.0.0.1", second.tunnelAddress().getPort(), second.fingerprint().toString(), true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> connections.contains("true connected to node "
+                    + "127.0.0.1:" + second.tunnelAddress().getPort()) && ready("web"));
+            try (Socket s = new Socket("127.0.0.1", second.vhostAddress().getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET /moved HTTP/1.1\r\nHost: web.tunnel.test\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .endsWith("hello /moved");
+            }
+        } finally {
+            agent.close();
+            second.close();
+        }
+    }
+
     private boolean ready(String name) {
         return agent.status().stream().anyMatch(t -> t.status().name().equals(name)
                 && t.status().state() == TunnelState.READY);
