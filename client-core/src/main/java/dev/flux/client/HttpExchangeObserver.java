@@ -15,6 +15,9 @@ import java.util.Map;
  */
 final class HttpExchangeObserver {
 
+    /** Requests awaiting their response that are remembered; beyond it the connection is no longer observed. */
+    static final int MAX_PENDING = 256;
+
     private final String tunnel;
     private final HttpExchangeListener listener;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -88,6 +91,9 @@ final class HttpExchangeObserver {
             String[] parts = startLine.split(" ", 3);
             if (parts.length < 3 || !parts[2].startsWith("HTTP/")) {
                 return HttpMessageScanner.RAW;
+            }
+            if (pending.size() >= MAX_PENDING) {
+                return HttpMessageScanner.RAW; // a visitor pipelining without end: stop looking, keep relaying
             }
             pending.add(new Pending(parts[0], parts[1]));
             return HttpMessageScanner.bodyLength(headers, 0);

@@ -94,6 +94,16 @@ class HttpExchangeObserverTest {
     }
 
     @Test
+    void endlessPipeliningIsNotRememberedWithoutBound() {
+        requests("GET /x HTTP/1.1\r\n\r\n".repeat(HttpExchangeObserver.MAX_PENDING + 50));
+        responses("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        observer.connectionClosed();
+
+        assertThat(seen).hasSize(HttpExchangeObserver.MAX_PENDING);
+        assertThat(seen.get(0).status()).isEqualTo(200);
+    }
+
+    @Test
     void theBytesAreNotConsumed() {
         ByteBuf buf = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", StandardCharsets.US_ASCII);
         try {
