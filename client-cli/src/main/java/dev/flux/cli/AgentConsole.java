@@ -39,7 +39,8 @@ final class AgentConsole implements AgentListener, AutoCloseable {
     private static final String WRAP_ON = "\033[?7h";
 
     private final PrintWriter out;
-    private final String node;
+    private final String node; // null: learnt from the agent's "connected to node ..." detail
+    private volatile String connectedNode;
     private final boolean live;
     private final ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "fluxctl-console");
@@ -55,7 +56,7 @@ final class AgentConsole implements AgentListener, AutoCloseable {
     private int drawnLines;
 
     /**
-     * @param node host:port of the node, as the event lines name it
+     * @param node host:port of the node, as the event lines name it; null when the control plane chooses it
      * @param live whether to keep a live status block (stdout is an interactive terminal)
      */
     AgentConsole(PrintWriter out, String node, boolean live) {
@@ -98,8 +99,21 @@ final class AgentConsole implements AgentListener, AutoCloseable {
     public void connectionChanged(boolean connected, String detail) {
         onPrinter(() -> {
             connection = connected ? "connected" : "reconnecting"; // the event line above says why
-            print(connected ? "connected to node " + node : "disconnected: " + detail);
+            if (connected && node == null) {
+                connectedNode = detail.startsWith("connected to node ") ? detail.substring(18) : detail;
+            }
+            print(connected ? (node != null ? "connected to node " + node : detail) : "disconnected: " + detail);
         });
+    }
+
+    @Override
+    public void controlPlaneChanged(boolean reachable, String detail) {
+        onPrinter(() -> print(reachable ? detail : detail + "; the tunnels keep running"));
+    }
+
+    /** A line of its own above the status block (e.g. one per HTTP request); dropped once stopping. */
+    void line(String text) {
+        onPrinter(() -> print(text));
     }
 
     /**
@@ -174,7 +188,8 @@ final class AgentConsole implements AgentListener, AutoCloseable {
         if (!live) {
             return;
         }
-        List<String> lines = StatusBlock.render(node, connection, new ArrayList<>(tunnels.values()), true);
+        List<String> lines = StatusBlock.render(node != null ? node
+                : connectedNode != null ? connectedNode : "(chosen by the control plane)", connection, new ArrayList<>(tunnels.values()), true);
         out.print(WRAP_OFF);
         lines.forEach(out::println);
         out.print(WRAP_ON);

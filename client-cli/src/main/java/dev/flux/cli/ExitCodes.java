@@ -1,6 +1,7 @@
 package dev.flux.cli;
 
 import dev.flux.client.AgentException;
+import dev.flux.client.controlplane.ControlPlaneException;
 import dev.flux.protocol.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ final class ExitCodes implements IExecutionExceptionHandler, IExitCodeExceptionM
     static final int RUNTIME_ERROR = 1;
     /** The command line or the configuration file is wrong. */
     static final int USAGE = 2;
-    /** The node rejected the token. */
+    /** The node or the control plane rejected the token, or the login was denied. */
     static final int TOKEN_REJECTED = 3;
     /** The node's certificate is not the one the configuration trusts. */
     static final int NODE_UNTRUSTED = 4;
@@ -37,7 +38,7 @@ final class ExitCodes implements IExecutionExceptionHandler, IExitCodeExceptionM
         codes.put(OK + "", "success (up: stopped by Ctrl-C or SIGTERM)");
         codes.put(RUNTIME_ERROR + "", "runtime error");
         codes.put(USAGE + "", "invalid command line or configuration file");
-        codes.put(TOKEN_REJECTED + "", "the node rejected the token");
+        codes.put(TOKEN_REJECTED + "", "the node or the control plane rejected the token, or the login was denied");
         codes.put(NODE_UNTRUSTED + "", "the node's certificate is not trusted (fingerprint mismatch)");
         return codes;
     }
@@ -46,6 +47,12 @@ final class ExitCodes implements IExecutionExceptionHandler, IExitCodeExceptionM
     public int getExitCode(Throwable failure) {
         if (failure instanceof ParameterException || failure instanceof ConfigException) {
             return USAGE;
+        }
+        if (failure instanceof CliFailure f) {
+            return f.exitCode();
+        }
+        if (failure instanceof ControlPlaneException e) {
+            return e.kind() == ControlPlaneException.Kind.UNAUTHENTICATED ? TOKEN_REJECTED : RUNTIME_ERROR;
         }
         if (failure instanceof AgentException e) {
             return switch (e.kind()) {
@@ -67,7 +74,11 @@ final class ExitCodes implements IExecutionExceptionHandler, IExitCodeExceptionM
         } else {
             String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
             err.println("error: " + message);
-            if (!(failure instanceof AgentException) && verbose(parseResult)) {
+            if (failure instanceof ControlPlaneException e && e.kind() == ControlPlaneException.Kind.UNAUTHENTICATED) {
+                err.println("Log in again with `fluxctl login`.");
+            }
+            if (!(failure instanceof AgentException || failure instanceof CliFailure
+                    || failure instanceof ControlPlaneException) && verbose(parseResult)) {
                 failure.printStackTrace(err);
             }
         }

@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
         description = "Expose local services through a FLUX Gateway node.",
         subcommands = {
             UpCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            WhoamiCommand.class,
+            TunnelCommand.class,
+            HttpCommand.class,
             ConfigCommand.class,
             TokenCommand.class,
             VersionCommand.class,

@@ -1,24 +1,39 @@
 package dev.flux.cli;
 
 import dev.flux.client.Agent;
+import dev.flux.client.ControlPlaneAgent;
+import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.config.AgentConfig;
 import dev.flux.client.config.AgentConfigLoader;
+import dev.flux.client.controlplane.ControlPlaneClient;
+import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.controlplane.RemoteTunnel;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code fluxctl up}: runs the agent in the foreground until {@link #stop()} (Ctrl-C and SIGTERM call it through a
  * shutdown hook) or until the agent fails for good, which ends the command with that failure's exit code.
+ *
+ * <p>Two modes. <b>File mode</b>, when {@code -c}/{@code $FLUX_CONFIG} is given or {@code flux.toml} exists in the
+ * current directory: the tunnels and the node come from that file. <b>Control-plane mode</b> otherwise, with the
+ * login {@code fluxctl login} saved: the tunnels and the node come from the control plane, and changes made there
+ * ({@code fluxctl tunnel add}, the web UI) apply to the running agent within a second.
  */
 @Command(name = "up", description = {
-    "Open the tunnels of the configuration file and keep them open until Ctrl-C.",
+    "Open your tunnels and keep them open until Ctrl-C.",
+    "From flux.toml when -c or $FLUX_CONFIG is given or ./flux.toml exists; otherwise from the control plane you",
+    "logged in to with `fluxctl login`, following the changes made there.",
     "Reconnects by itself when the connection to the node drops. On stdout, one line per event:",
     "  connected to node HOST:PORT",
     "  disconnected: DETAIL",
@@ -27,79 +42,87 @@ import picocli.CommandLine.Spec;
     "On a terminal, a live status of every tunnel stays below them."})
 final class UpCommand implements Callable<Integer> {
 
-    /** How long the shutdown hook lets {@code up} close the agent and report its exit code. */
-    private static final long SHUTDOWN_GRACE_SECONDS = 10;
-
     @Spec
     CommandSpec spec;
 
     @Mixin
     ConfigFileOption config;
 
+    @Mixin
+    ConfigDirOption configDir;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "" + LocalAdminClient.DEFAULT_PORT,
+            description = "Port of the local admin API on 127.0.0.1 (default: ${DEFAULT-VALUE}); 0 turns it off.")
+    int adminPort;
+
     @Option(names = {"-v", "--verbose"},
             description = "Log what the agent does (INFO) on stderr, with the stack traces of unexpected errors.")
     boolean verbose;
 
-    private volatile CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+    private final ForegroundRun run = new ForegroundRun();
 
-    /**
-     * Asks a running {@code up} to close the agent and return {@link ExitCodes#OK}; returns at once. Called before
-     * {@code up} starts, it makes the next run stop as soon as it has started.
-     */
+    /** See {@link ForegroundRun#stop()}. */
     void stop() {
-        stopRequested.complete(null);
+        run.stop();
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        checkAdminPort(spec, adminPort);
         if (verbose) {
             LogLevels.verbose();
         }
-        AgentConfig agentConfig = AgentConfigLoader.load(config.file);
-        String node = agentConfig.serverAddr() + ":" + agentConfig.serverPort();
-        Thread caller = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            stop();
-            // Waits for the thread running `up`, not only for call() to return: FluxCtl.main ends the JVM on that
-            // thread with up's exit code, and must get there before this hook returns, or the JVM exits with the
-            // signal's status (130, 143) instead.
-            joinQuietly(caller);
-        }, "fluxctl-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (AgentConsole console = new AgentConsole(spec.commandLine().getOut(), node, Terminal.isInteractive())) {
-            run(new Agent(agentConfig, console), console);
-        } finally {
-            stopRequested = new CompletableFuture<>();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // The JVM is exiting: the hook stopped this run and waits for FluxCtl.main to end the JVM.
+        Optional<Credentials> login = fileModeChosen() ? Optional.empty() : configDir.store().load();
+        if (login.isPresent()) {
+            runFromControlPlane(login.get());
+        } else {
+            if (!fileModeChosen()) {
+                throw new CliFailure(ExitCodes.USAGE, "no " + config.file + " here and not logged in: run `fluxctl "
+                        + "login --server URL` to serve your tunnels from a control plane, or write a flux.toml and "
+                        + "run `fluxctl up -c flux.toml`");
             }
+            AgentConfig agentConfig = AgentConfigLoader.load(config.file);
+            String node = agentConfig.serverAddr() + ":" + agentConfig.serverPort();
+            run.run(spec, node, adminPort, console -> ForegroundRun.Target.of(new Agent(agentConfig, console)));
         }
         return ExitCodes.OK;
     }
 
-    private void run(Agent agent, AgentConsole console) throws InterruptedException {
-        console.showStatus(agent::status);
-        agent.start();
-        try {
-            CompletableFuture.anyOf(agent.terminated(), stopRequested).get();
-        } catch (ExecutionException e) {
-            // Only terminated() fails: the agent met an error retrying cannot fix and has already stopped itself.
-            throw e.getCause() instanceof RuntimeException fatal ? fatal : new IllegalStateException(e.getCause());
-        } finally {
-            if (!agent.terminated().isDone()) {
-                console.stopping();
-                agent.close();
-            }
-        }
+    private void runFromControlPlane(Credentials login) throws InterruptedException {
+        spec.commandLine().getOut().println("serving the tunnels of " + (login.username() == null ? "this login"
+                : login.username()) + " from the control plane at " + login.server());
+        serveFromControlPlane(run, spec, login, adminPort, t -> true, (agent, console) -> { });
     }
 
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(SHUTDOWN_GRACE_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Runs the agent in control-plane mode in the foreground until stopped.
+     *
+     * @param selection which of the login's enabled tunnels to serve
+     * @param configure called with the agent and its console before it starts
+     */
+    static void serveFromControlPlane(ForegroundRun run, CommandSpec spec, Credentials login, int adminPort,
+                                      Predicate<RemoteTunnel> selection,
+                                      BiConsumer<ControlPlaneAgent, AgentConsole> configure)
+            throws InterruptedException {
+        ControlPlaneClient client = new ControlPlaneClient(URI.create(login.server()), login.token());
+        run.run(spec, null, adminPort, console -> {
+            ControlPlaneAgent agent = new ControlPlaneAgent(client, login.token(), console, selection);
+            configure.accept(agent, console);
+            return ForegroundRun.Target.of(agent);
+        });
+    }
+
+    /** A configuration file was named, or there is one in the current directory. */
+    private boolean fileModeChosen() {
+        boolean named = spec.commandLine().getParseResult().hasMatchedOption("--config")
+                || System.getenv("FLUX_CONFIG") != null;
+        return named || Files.exists(config.file);
+    }
+
+    static void checkAdminPort(CommandSpec spec, int port) {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--admin-port: " + port
+                    + " is not a port (expected: 1-65535, or 0 to turn the local admin API off)");
         }
     }
 }

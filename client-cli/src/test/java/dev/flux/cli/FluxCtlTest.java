@@ -66,7 +66,7 @@ class FluxCtlTest {
                     .contains("Exit codes:")
                     .containsPattern("0 +success")
                     .containsPattern("2 +invalid command line or configuration file")
-                    .containsPattern("3 +the node rejected the token")
+                    .containsPattern("3 +the node or the control plane rejected the token")
                     .containsPattern("4 +the node's certificate is not trusted");
         }
     }
@@ -85,5 +85,24 @@ class FluxCtlTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("complete -F _complete_fluxctl").contains("up").contains("verify")
                 .contains("generate");
+    }
+
+    @Test
+    void everyCommandsHelpRendersCleanly() {
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream picocliWarnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(picocliWarnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String[] args : new String[][] {{"login", "-h"}, {"logout", "-h"}, {"whoami", "-h"},
+                    {"tunnel", "add", "-h"}, {"tunnel", "list", "-h"}, {"tunnel", "rm", "-h"},
+                    {"tunnel", "enable", "-h"}, {"tunnel", "disable", "-h"}, {"http", "-h"}, {"up", "-h"}}) {
+                CliRun.Result r = CliRun.run(args);
+                assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
+                assertThat(r.out()).as(String.join(" ", args)).contains("Usage: fluxctl").contains("Exit codes:");
+            }
+        } finally {
+            System.setErr(realErr);
+        }
+        assertThat(picocliWarnings.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
     }
 }

@@ -87,6 +87,28 @@ class UpCommandTest {
     }
 
     @Test
+    void aTakenAdminPortIsLoggedAndTheAgentRunsWithoutIt() throws Exception {
+        Path config = agentConfig(node.tunnelAddress().getPort(), TOKEN, node.fingerprint().toString(), WEB_TUNNEL);
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Future<Integer> exit = up("-c", config.toString(), "--admin-port", String.valueOf(taken.getLocalPort()));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cli.out())
+                    .containsPattern("(?m)^\\[web\\] tunnel ready http://web\\.tunnel\\.test:\\d+$"));
+            upCommand().stop();
+            assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aBadAdminPortIsAUsageError() {
+        CliRun.Result r = CliRun.run("up", "--admin-port", "70000");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("--admin-port: 70000 is not a port (expected: 1-65535, or 0 to turn the local "
+                + "admin API off)");
+    }
+
+    @Test
     void reportsTheLostConnectionAndKeepsTrying() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -11,6 +11,7 @@ import dev.flux.protocol.control.LoginRejected;
 import dev.flux.protocol.control.TunnelClosed;
 import dev.flux.protocol.control.TunnelReady;
 import dev.flux.protocol.control.TunnelRejected;
+import dev.flux.protocol.control.UnregisterTunnel;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.tls.Fingerprint;
 import dev.flux.protocol.tls.NodeCertificateMismatchException;
@@ -36,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -72,6 +75,7 @@ public final class Agent implements AutoCloseable {
     private Channel control;
     private boolean stopping;
     private boolean loggedIn;
+    private volatile HttpExchangeListener httpObserver;
 
     /**
      * @throws AgentException of kind {@link AgentException.Kind#CONFIG} when the trust settings cannot be used
@@ -116,6 +120,74 @@ public final class Agent implements AutoCloseable {
                     + "read and change this agent's traffic. Use it for tests only.");
         }
         loop.execute(this::connect);
+    }
+
+    /**
+     * Adds a tunnel to the running agent: registered at once on the current connection (no reconnect), and after
+     * every reconnect like the configured ones. Waits briefly for the agent's event loop: never call it on that loop.
+     *
+     * @throws IllegalArgumentException if the agent already has a tunnel of that name
+     */
+    public void addTunnel(TunnelConfig tunnel) {
+        CompletableFuture<Void> added = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (tunnels.containsKey(tunnel.name())) {
+                added.completeExceptionally(new IllegalArgumentException(
+                        "this agent already has a tunnel named '" + tunnel.name() + "'"));
+                return;
+            }
+            TunnelHandle t = new TunnelHandle(tunnel);
+            tunnels.put(tunnel.name(), t);
+            added.complete(null);
+            log.info("[{}] tunnel added", tunnel.name());
+            listener.tunnelChanged(t.status());
+            if (loggedIn) {
+                register(t);
+            }
+        });
+        try {
+            added.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (IllegalArgumentException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the agent did not take the tunnel '" + tunnel.name() + "' within 5 s");
+        }
+    }
+
+    /**
+     * Removes a tunnel from the running agent: the node stops routing to it and its open connections close, the
+     * connection and the other tunnels stay as they are. Returns at once; unknown names are ignored.
+     */
+    public void removeTunnel(String name) {
+        loop.execute(() -> {
+            TunnelHandle t = tunnels.remove(name);
+            if (t == null) {
+                return;
+            }
+            log.info("[{}] tunnel removed", name);
+            if (loggedIn && control != null) {
+                control.writeAndFlush(new UnregisterTunnel(name));
+            }
+        });
+    }
+
+    /** The names of the tunnels the agent holds now. */
+    public List<String> tunnelNames() {
+        return status().stream().map(TunnelStatus::name).toList();
+    }
+
+    /**
+     * Reports every HTTP request served by an http tunnel to {@code observer} (null: stop). Off by default: only
+     * then is the relayed HTTP/1.1 decoded, so the normal path pays nothing. Applies to connections opened later.
+     */
+    public void observeHttp(HttpExchangeListener observer) {
+        this.httpObserver = observer;
+    }
+
+    HttpExchangeListener httpObserver() {
+        return httpObserver;
     }
 
     /** Completes when the agent stops: normally after {@link #close()}, exceptionally on a fatal error. */

@@ -17,4 +17,12 @@ public interface AgentListener {
      */
     default void connectionChanged(boolean connected, String detail) {
     }
+
+    /**
+     * In control-plane mode, the control plane became unreachable or reachable again; the tunnels run on either way.
+     *
+     * @param detail what happened, e.g. "cannot reach the control plane at http://cp:8443: connection refused"
+     */
+    default void controlPlaneChanged(boolean reachable, String detail) {
+    }
 }

@@ -33,11 +33,14 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
     private final TunnelHandle tunnel;
     private final ChannelGroup openChannels;
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
+    private final HttpExchangeListener observer;
     private boolean ended;
 
-    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels) {
+    /** @param observer receives the HTTP exchanges of this stream, or null to relay without decoding them */
+    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer) {
         this.tunnel = tunnel;
         this.openChannels = openChannels;
+        this.observer = observer;
     }
 
     @Override
@@ -72,9 +75,14 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
             local.closeFuture().addListener(c -> tunnel.counter.connectionClosed());
             stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
             ctx.pipeline().remove(this);
+            HttpExchangeObserver observing = observer == null ? null
+                    : HttpExchangeObserver.attach(tunnel.config.name(), stream, local, observer);
             Object m;
             while ((m = early.poll()) != null) {
                 tunnel.counter.addIn(m instanceof ByteBuf b ? b.readableBytes() : 0);
+                if (observing != null && m instanceof ByteBuf b) {
+                    observing.requestBytes(b);
+                }
                 local.write(m);
             }
             local.flush();

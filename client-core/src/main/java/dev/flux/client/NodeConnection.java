@@ -159,7 +159,8 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                 stream.pipeline().addLast("local", new UdpStreamHandler(tunnel, client, agent.openChannels()));
                 return;
             }
-            ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels()));
+            ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels(),
+                    TunnelConfig.HTTP.equals(tunnel.config.type()) ? agent.httpObserver() : null));
         }
     }
 

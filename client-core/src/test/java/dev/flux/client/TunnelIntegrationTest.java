@@ -1,6 +1,7 @@
 package dev.flux.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.flux.client.config.AgentConfig;
@@ -247,5 +248,50 @@ class TunnelIntegrationTest {
             assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
         }
         assertThat(downs).as("the agent's connection to the node stayed up").isEmpty();
+    }
+
+    @Test
+    void tunnelsAreAddedAndRemovedOnTheLiveConnection() throws Exception {
+        List<String> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        agent = new Agent(agentConfig(), new AgentListener() {
+            @Override
+            public void connectionChanged(boolean connected, String detail) {
+                connections.add(connected + " " + detail);
+            }
+        });
+        agent.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.status().stream()
+                .allMatch(s -> s.state() == TunnelState.READY));
+
+        agent.addTunnel(new dev.flux.client.config.TunnelConfig("echo2", "tcp", "127.0.0.1", echo.getLocalPort(), 0,
+                null, List.of(), null, null, null));
+        await().atMost(Duration.ofSeconds(1)).until(() -> agent.status().stream()
+                .anyMatch(s -> s.name().equals("echo2") && s.state() == TunnelState.READY));
+        String url = agent.status().stream().filter(s -> s.name().equals("echo2")).findFirst().orElseThrow()
+                .urls().get(0);
+        int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> agent.addTunnel(
+                new dev.flux.client.config.TunnelConfig("echo2", "tcp", "127.0.0.1", 1, 0, null, List.of(), null,
+                        null, null)))
+                .hasMessage("this agent already has a tunnel named 'echo2'");
+
+        agent.removeTunnel("echo2");
+        await().atMost(Duration.ofSeconds(1)).until(() -> agent.tunnelNames().equals(List.of("echo", "web", "sink")));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThatThrownBy(() -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(2_000);
+                s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+                if (s.getInputStream().read() == -1) {
+                    throw new java.io.IOException("closed at once");
+                }
+            }
+        }).isInstanceOf(java.io.IOException.class));
+
+        assertThat(connections).as("one connection all along").hasSize(1);
     }
 }

@@ -1,0 +1,120 @@
+package dev.flux.cli;
+
+import dev.flux.client.admin.LocalAdminClient;
+import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.controlplane.NewTunnelRequest;
+import dev.flux.client.controlplane.RemoteTunnel;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code fluxctl tunnel add TYPE TARGET}: creates a tunnel on the control plane and prints its public address. */
+@Command(name = "add", description = {
+    "Create a tunnel and print its public URL, e.g.",
+    "  fluxctl tunnel add http 8080 --subdomain wx",
+    "  fluxctl tunnel add tcp 192.168.1.10:22 --remote-port 26022",
+    "The agent running on this machine (fluxctl up) serves it within a second; --run starts one instead."})
+final class TunnelAddCommand implements Callable<Integer> {
+
+    private static final List<String> TYPES = List.of("http", "https", "tcp", "udp");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigDirOption configDir;
+
+    @Parameters(index = "0", paramLabel = "TYPE", description = "http, https, tcp or udp.")
+    String type;
+
+    @Parameters(index = "1", paramLabel = "TARGET",
+            description = "The local service: a port (localhost:PORT) or host:port.")
+    String target;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "The tunnel's name (default: the subdomain, else TYPE-PORT, e.g. http-8080).")
+    String name;
+
+    @Option(names = "--subdomain", paramLabel = "LABEL", description = "http/https: the subdomain to ask for.")
+    String subdomain;
+
+    @Option(names = "--domain", paramLabel = "HOST", description = "http/https: a custom domain routed to it.")
+    String domain;
+
+    @Option(names = "--basic-auth", paramLabel = "USER:PASSWORD",
+            description = "http/https: ask visitors for this user and password.")
+    String basicAuth;
+
+    @Option(names = "--remote-port", paramLabel = "PORT",
+            description = "tcp/udp: the public port to ask for (default: a free one).")
+    Integer remotePort;
+
+    @Option(names = "--run", description = "Then serve it (and your other tunnels) in the foreground until Ctrl-C.")
+    boolean run;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "" + LocalAdminClient.DEFAULT_PORT,
+            description = "Port of the local agent's admin API (default: ${DEFAULT-VALUE}); 0: do not notify it.")
+    int adminPort;
+
+    private final ForegroundRun foreground = new ForegroundRun();
+
+    /** Stops a {@code --run}; see {@link ForegroundRun#stop()}. */
+    void stop() {
+        foreground.stop();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NewTunnelRequest request = request();
+        UpCommand.checkAdminPort(spec, adminPort);
+        Credentials login = configDir.require();
+        RemoteTunnel created = TunnelCommand.client(login).createTunnel(request);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("tunnel " + created.name() + " created: "
+                + (created.publicUrl() != null ? created.publicUrl() : "(no node is online yet to give it a URL)"));
+        out.flush();
+        if (run) {
+            UpCommand.serveFromControlPlane(foreground, spec, login, adminPort, t -> true, (agent, console) -> { });
+        } else {
+            TunnelCommand.pokeAgent(out, adminPort, true);
+        }
+        return ExitCodes.OK;
+    }
+
+    private NewTunnelRequest request() {
+        String t = type.toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(t)) {
+            throw new ParameterException(spec.commandLine(), "tunnel type '" + type + "' is not known (expected: "
+                    + String.join(", ", TYPES) + ")");
+        }
+        boolean http = t.startsWith("http");
+        String local = LocalTarget.parse(spec, target);
+        if (http && remotePort != null) {
+            throw new ParameterException(spec.commandLine(), "--remote-port is for tcp and udp tunnels; an " + t
+                    + " tunnel is reached by --subdomain or --domain");
+        }
+        if (!http && (subdomain != null || domain != null || basicAuth != null)) {
+            throw new ParameterException(spec.commandLine(), (subdomain != null ? "--subdomain" : domain != null
+                    ? "--domain" : "--basic-auth") + " is for http and https tunnels; a " + t + " tunnel is reached "
+                    + "by its port (--remote-port)");
+        }
+        if (remotePort != null && (remotePort < 1 || remotePort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--remote-port: " + remotePort
+                    + " is not a port (expected: 1-65535)");
+        }
+        if (basicAuth != null && basicAuth.indexOf(':') <= 0) {
+            throw new ParameterException(spec.commandLine(), "--basic-auth: expected USER:PASSWORD, e.g. "
+                    + "alice:s3cret");
+        }
+        String tunnelName = name != null ? name : subdomain != null ? subdomain : t + "-" + LocalTarget.port(local);
+        return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.flux.client.controlplane;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * A tunnel as the control plane describes it, in {@code /api/v1/tunnels} and in the agent configuration. What a
+ * listing leaves out is null ({@code basicAuth} is only in the agent configuration).
+ *
+ * @param localTarget where the agent forwards to, {@code host:port}
+ * @param publicUrl   e.g. {@code http://wx.example.com} or {@code tcp://example.com:26022}; null while no node is known
+ * @param basicAuth   {@code user:password} visitors must give, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RemoteTunnel(
+        Long id,
+        String name,
+        String type,
+        String localTarget,
+        String subdomain,
+        String customDomain,
+        Integer remotePort,
+        String state,
+        Boolean enabled,
+        String publicUrl,
+        Long bytesIn,
+        Long bytesOut,
+        Long connections,
+        String basicAuth) {
+
+    /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteTunnel[id=" + id + ", name=" + name + ", type=" + type + ", localTarget=" + localTarget
+                + ", subdomain=" + subdomain + ", customDomain=" + customDomain + ", remotePort=" + remotePort
+                + ", enabled=" + enabled + ", basicAuth=" + (basicAuth == null ? null : "<redacted>") + "]";
+    }
+}
