@@ -1,0 +1,55 @@
+package dev.flux.controlplane.security;
+
+import dev.flux.controlplane.audit.AuditLog;
+import dev.flux.controlplane.user.UserRepository;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * The web UI's filter chain, the lowest-precedence default for every path the API chains ({@code /api/**},
+ * {@code /node-api/**}) do not match: form sign-in with a session cookie (HttpOnly, SameSite=Lax, Secure over
+ * HTTPS; see application.properties), CSRF tokens on every form, the lock-out of {@link SignInThrottle}, and
+ * pages by role. Health, the OpenAPI document, static files and the sign-in page are open.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSecurityConfiguration {
+
+    static final String SIGN_IN_PAGE = "/sign-in";
+
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    SecurityFilterChain webFilterChain(HttpSecurity http, WebUserDetailsService accounts, PasswordEncoder encoder,
+                                       SignInThrottle throttle, AuditLog audit, UserRepository users)
+            throws Exception {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
+        passwords.setPasswordEncoder(encoder);
+        WebSignInHandlers handlers = new WebSignInHandlers(audit, users);
+        http.authenticationProvider(new ThrottledAuthenticationProvider(passwords, throttle))
+                .httpBasic(b -> b.disable())
+                .formLogin(form -> form.loginPage(SIGN_IN_PAGE)
+                        .loginProcessingUrl(SIGN_IN_PAGE)
+                        .successHandler(handlers)
+                        .failureHandler(handlers)
+                        .permitAll())
+                .logout(logout -> logout.logoutUrl("/sign-out")
+                        .logoutSuccessUrl(SIGN_IN_PAGE + "?signed-out")
+                        .deleteCookies("JSESSIONID"))
+                .addFilterBefore(new SessionUserGate(users), AuthorizationFilter.class)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(SIGN_IN_PAGE, "/actuator/health", "/actuator/health/**", "/error", "/forbidden")
+                        .permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .requestMatchers("/css/**", "/js/**", "/webjars/**", "/favicon.ico").permitAll()
+                        .requestMatchers("/users/**", "/nodes/**", "/audit/**").hasRole("ADMIN")
+                        .anyRequest().authenticated())
+                .exceptionHandling(e -> e.accessDeniedPage("/forbidden"));
+        return http.build();
+    }
+}
