@@ -2,15 +2,25 @@ package dev.flux.controlplane.security;
 
 import dev.flux.controlplane.audit.AuditLog;
 import dev.flux.controlplane.user.UserRepository;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * The web UI's filter chain, the lowest-precedence default for every path the API chains ({@code /api/**},
@@ -22,6 +32,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 class WebSecurityConfiguration {
 
     static final String SIGN_IN_PAGE = "/sign-in";
+    private static final RequestMatcher HTMX = request -> request.getHeader("HX-Request") != null;
 
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
@@ -49,7 +60,23 @@ class WebSecurityConfiguration {
                         .requestMatchers("/css/**", "/js/**", "/webjars/**", "/favicon.ico").permitAll()
                         .requestMatchers("/users/**", "/nodes/**", "/audit/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
-                .exceptionHandling(e -> e.accessDeniedPage("/forbidden"));
+                .requestCache(cache -> cache.requestCache(pagesOnly()))
+                .exceptionHandling(e -> e.accessDeniedPage("/forbidden")
+                        // an htmx refresh after the session ended: send the whole page to the sign-in, not the fragment
+                        .defaultAuthenticationEntryPointFor((request, response, denied) -> {
+                            response.setHeader("HX-Redirect", request.getContextPath() + SIGN_IN_PAGE);
+                            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+                        }, HTMX)
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(SIGN_IN_PAGE),
+                                AnyRequestMatcher.INSTANCE));
         return http.build();
+    }
+
+    /** Remembers the page a signed-out user asked for (to return there after signing in), never an htmx fragment. */
+    private static RequestCache pagesOnly() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(new AndRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/**"), new NegatedRequestMatcher(HTMX)));
+        return cache;
     }
 }

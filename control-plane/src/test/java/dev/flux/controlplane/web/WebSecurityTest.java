@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -43,6 +44,9 @@ class WebSecurityTest extends WebTestSupport {
     void pagesNeedASignIn() throws Exception {
         mvc.perform(get("/tokens")).andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/sign-in"));
+        // an htmx refresh of a signed-out page: the whole page goes to the sign-in, not the fragment
+        mvc.perform(get("/tunnels/rows").header("HX-Request", "true")).andExpect(status().isUnauthorized())
+                .andExpect(header().string("HX-Redirect", "/sign-in"));
         mvc.perform(get("/sign-in")).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("name=\"_csrf\"")));
         mvc.perform(get("/actuator/health")).andExpect(status().isOk());
