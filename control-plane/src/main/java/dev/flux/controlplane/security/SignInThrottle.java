@@ -1,5 +1,6 @@
 package dev.flux.controlplane.security;
 
+import dev.flux.controlplane.db.Rows;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +42,8 @@ public class SignInThrottle {
                         SELECT count(*) AS n, max(at) AS last FROM sign_in_failures
                         WHERE username = :username AND at > :since""")
                 .param("username", username)
-                .param("since", java.sql.Timestamp.from(now.minus(WINDOW)))
-                .query((rs, row) -> new Failures(rs.getInt("n"),
-                        rs.getTimestamp("last") == null ? null : rs.getTimestamp("last").toInstant()))
+                .param("since", Rows.param(now.minus(WINDOW)))
+                .query((rs, row) -> new Failures(rs.getInt("n"), Rows.instant(rs, "last")))
                 .single();
         if (failures.count() < MAX_FAILURES || failures.last() == null) {
             return Optional.empty();
@@ -55,11 +55,11 @@ public class SignInThrottle {
     /** Counts a failed sign-in; returns the lock it started, if it was the one too many. */
     public Optional<Instant> recordFailure(String username) {
         jdbc.sql("DELETE FROM sign_in_failures WHERE at < :before")
-                .param("before", java.sql.Timestamp.from(clock.instant().minus(WINDOW)))
+                .param("before", Rows.param(clock.instant().minus(WINDOW)))
                 .update();
         jdbc.sql("INSERT INTO sign_in_failures (username, at) VALUES (:username, :at)")
                 .param("username", username)
-                .param("at", java.sql.Timestamp.from(clock.instant()))
+                .param("at", Rows.param(clock.instant()))
                 .update();
         return lockedUntil(username);
     }

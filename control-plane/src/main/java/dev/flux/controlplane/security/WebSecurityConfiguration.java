@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -41,8 +43,17 @@ class WebSecurityConfiguration {
             throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
+        // "disabled" only after the password matched, so that it tells nothing to someone guessing usernames
+        passwords.setPreAuthenticationChecks(account -> {
+        });
+        passwords.setPostAuthenticationChecks(account -> {
+            if (!account.isEnabled()) {
+                throw new DisabledException("account disabled");
+            }
+        });
         WebSignInHandlers handlers = new WebSignInHandlers(audit, users);
-        http.authenticationProvider(new ThrottledAuthenticationProvider(passwords, throttle))
+        // its own manager, without the global one as a parent: a refused password is not tried a second time there
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)))
                 .httpBasic(b -> b.disable())
                 .formLogin(form -> form.loginPage(SIGN_IN_PAGE)
                         .loginProcessingUrl(SIGN_IN_PAGE)

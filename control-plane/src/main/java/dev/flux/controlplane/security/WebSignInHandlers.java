@@ -1,7 +1,9 @@
 package dev.flux.controlplane.security;
 
 import dev.flux.controlplane.audit.AuditLog;
+import dev.flux.controlplane.user.User;
 import dev.flux.controlplane.user.UserRepository;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -36,11 +38,11 @@ final class WebSignInHandlers implements AuthenticationSuccessHandler, Authentic
 
     @Override
     public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
-                                        Authentication authentication) throws IOException, jakarta.servlet.ServletException {
+                                        Authentication authentication) throws IOException, ServletException {
         WebUser user = (WebUser) authentication.getPrincipal();
         audit.record(user.username(), "sign-in", user.username(), Map.of("via", "web"));
         request.getSession().removeAttribute(MESSAGE);
-        boolean mustChange = users.findById(user.userId()).map(u -> u.mustChangePassword()).orElse(false);
+        boolean mustChange = users.findById(user.userId()).map(User::mustChangePassword).orElse(false);
         if (mustChange) {
             response.sendRedirect(request.getContextPath() + SessionUserGate.CHANGE_PASSWORD_PAGE);
             return;

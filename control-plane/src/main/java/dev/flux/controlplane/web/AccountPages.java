@@ -6,11 +6,13 @@ import dev.flux.controlplane.security.WebUser;
 import dev.flux.controlplane.user.User;
 import dev.flux.controlplane.user.UserRepository;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.web.WebAttributes;
-import org.springframework.ui.Model;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -77,9 +79,9 @@ class AccountPages {
 
     /** Where Spring Security forwards a refused request: a missing role, or a form without a valid CSRF token. */
     @RequestMapping("/forbidden")
-    String forbidden(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response, Model model) {
+    String forbidden(HttpServletRequest request, HttpServletResponse response, Model model) {
         Object denied = request.getAttribute(WebAttributes.ACCESS_DENIED_403);
-        String message = denied instanceof org.springframework.security.web.csrf.CsrfException
+        String message = denied instanceof CsrfException
                 ? "the form was not sent from a page of this control plane, or it expired; reload the page and try again"
                 : "this page is for administrators";
         return WebPages.error(response, model, 403, message);

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -55,7 +56,7 @@ class TrafficReport {
                 .query((rs, row) -> byHour.put(Rows.instant(rs, "hour"), new Traffic(rs.getLong("bytes_in"),
                         rs.getLong("bytes_out"), rs.getLong("connections"))))
                 .list();
-        return java.util.stream.IntStream.range(0, 24)
+        return IntStream.range(0, 24)
                 .mapToObj(i -> start.plus(i, ChronoUnit.HOURS))
                 .map(hour -> new Hour(hour, byHour.getOrDefault(hour, Traffic.NONE)))
                 .toList();
