@@ -19,6 +19,7 @@ import java.util.List;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.ResultActions;
 import tools.jackson.databind.JsonNode;
@@ -33,6 +34,8 @@ class DeviceLoginTest extends WebTestSupport {
     ApiTokenRepository tokens;
     @Autowired
     AuditLog audit;
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void aDeviceGetsATokenOnceTheUserApproves() throws Exception {
@@ -105,6 +108,25 @@ class DeviceLoginTest extends WebTestSupport {
         mvc.perform(post("/device/approve").param("code", "BBBB-BBBB").session(session).with(csrf()))
                 .andExpect(status().isNotFound())
                 .andExpect(content().string(Matchers.containsString("codes last 10 minutes")));
+    }
+
+    @Test
+    void codesExpireAfterTenMinutes() throws Exception {
+        newUser("kim", Role.USER);
+        JsonNode started = json(mvc.perform(post("/api/v1/device/authorize").contentType("application/json")
+                .content("{\"clientName\":\"fluxctl on kims-pc\"}")));
+        assertThat(jdbc.sql("SELECT abs(extract(epoch FROM expires_at - created_at) - 600) < 2 FROM device_codes "
+                + "WHERE client_name = 'fluxctl on kims-pc'").query(Boolean.class).single()).isTrue();
+        jdbc.sql("UPDATE device_codes SET expires_at = now() - interval '1 second' "
+                + "WHERE client_name = 'fluxctl on kims-pc'").update();
+        MockHttpSession session = signIn("kim", PASSWORD);
+        String userCode = started.path("userCode").asString();
+        mvc.perform(get("/device").param("code", userCode).session(session))
+                .andExpect(content().string(Matchers.containsString("there is no waiting request with the code")));
+        mvc.perform(post("/device/approve").param("code", userCode).session(session).with(csrf()))
+                .andExpect(status().isNotFound());
+        exchange(started.path("deviceCode").asString()).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("expired_token"));
     }
 
     private ResultActions exchange(String deviceCode) throws Exception {

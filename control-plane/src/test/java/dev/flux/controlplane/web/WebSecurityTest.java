@@ -25,6 +25,7 @@ import java.util.List;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MvcResult;
 
@@ -39,6 +40,8 @@ class WebSecurityTest extends WebTestSupport {
     ApiTokenRepository tokens;
     @Autowired
     TunnelRepository tunnels;
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void pagesNeedASignIn() throws Exception {
@@ -112,6 +115,12 @@ class WebSecurityTest extends WebTestSupport {
         // another username is not affected
         newUser("erin2", Role.USER);
         signIn("erin2", PASSWORD);
+        // 15 minutes after the last failure the lock is gone
+        jdbc.sql("UPDATE sign_in_failures SET at = at - interval '15 minutes 1 second' WHERE username = 'erin'")
+                .update();
+        signIn("erin", PASSWORD);
+        assertThat(jdbc.sql("SELECT count(*) FROM sign_in_failures WHERE username = 'erin'").query(Long.class)
+                .single()).isZero();
     }
 
     @Test
