@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The web UI in a real headless Chromium (the system's {@code /usr/bin/chromium} through its
  * {@code /usr/bin/chromedriver}; nothing is downloaded): the first administrator signs in with the one-time
- * password, is made to change it, creates a user and a token, copies the token's secret, and revokes it.
+ * password, is made to change it, creates a user and a token, copies the token's secret, revokes it, and
+ * approves a device login.
  * Screenshots go to the directory in the system property {@code flux.screenshots.dir}, else
  * {@code target/screenshots/}.
  */
@@ -181,6 +183,26 @@ class BrowserTest extends WebTestSupport {
         String audit = text(By.tagName("table"));
         assertThat(audit).contains("token.revoke", "token.create", "user.create", "password.change", "127.0.0.1");
         screenshot("audit");
+
+        // device login: the page the device names, approved in the browser
+        ApiClient.Response started = api.post("/api/v1/device/authorize", null,
+                Map.of("clientName", "fluxctl on build-box"));
+        assertThat(started.status()).isEqualTo(200);
+        assertThat(started.text("verificationUriComplete"))
+                .isEqualTo("http://127.0.0.1:" + port + "/device?code=" + started.text("userCode"));
+        browser.get(started.text("verificationUriComplete"));
+        waitFor(By.id("approve"));
+        assertThat(text(By.id("client-name"))).isEqualTo("fluxctl on build-box");
+        assertThat(text(By.id("user-code"))).isEqualTo(started.text("userCode"));
+        screenshot("device");
+        browser.findElement(By.id("approve")).click();
+        waitFor(By.cssSelector(".flash.notice"));
+        assertThat(text(By.cssSelector(".flash.notice"))).startsWith("'fluxctl on build-box' is signed in as admin");
+        ApiClient.Response issued = api.post("/api/v1/device/token", null,
+                Map.of("deviceCode", started.text("deviceCode")));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/me", issued.text("token")).body().path("user").path("username").asString())
+                .isEqualTo("admin");
 
         // signing out ends the session
         browser.findElement(By.cssSelector(".sign-out button")).click();
