@@ -34,6 +34,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 class WebSecurityConfiguration {
 
     static final String SIGN_IN_PAGE = "/sign-in";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'";
     private static final RequestMatcher HTMX = request -> request.getHeader("HX-Request") != null;
 
     @Bean
@@ -68,9 +70,11 @@ class WebSecurityConfiguration {
                         .requestMatchers(SIGN_IN_PAGE, "/actuator/health", "/actuator/health/**", "/error", "/forbidden")
                         .permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
-                        .requestMatchers("/css/**", "/js/**", "/webjars/**", "/favicon.ico").permitAll()
+                        .requestMatchers("/css/**", "/js/**", "/webjars/**", "/favicon.svg", "/favicon.ico").permitAll()
                         .requestMatchers("/users/**", "/nodes/**", "/audit/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
+                // pages load scripts, styles and images from this origin only, and no other site may frame them
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .requestCache(cache -> cache.requestCache(pagesOnly()))
                 .exceptionHandling(e -> e.accessDeniedPage("/forbidden")
                         // an htmx refresh after the session ended: send the whole page to the sign-in, not the fragment

@@ -30,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,6 +78,7 @@ class BrowserTest extends WebTestSupport {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1280,900", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         // an explicit driver: Selenium Manager (which would download one) is never consulted
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
                 .build();
@@ -203,6 +205,11 @@ class BrowserTest extends WebTestSupport {
         assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
         assertThat(api.get("/api/v1/me", issued.text("token")).body().path("user").path("username").asString())
                 .isEqualTo("admin");
+
+        // no page logged an error in the console (e.g. something the Content-Security-Policy refused)
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+                .filteredOn(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .isEmpty();
 
         // signing out ends the session
         browser.findElement(By.cssSelector(".sign-out button")).click();

@@ -37,6 +37,9 @@ class WebOverHttpTest extends WebTestSupport {
         newUser("kate", Role.USER);
         HttpResponse<String> page = get("/sign-in");
         assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'self';").contains("frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
         String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("JSESSIONID=").contains("HttpOnly").contains("SameSite=Lax")
                 .doesNotContain("Secure"); // plain HTTP here; over HTTPS the container adds Secure
