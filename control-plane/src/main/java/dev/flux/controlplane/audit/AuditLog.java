@@ -4,6 +4,7 @@ import dev.flux.controlplane.db.Rows;
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +60,27 @@ public class AuditLog {
                         ORDER BY at DESC, id DESC LIMIT :limit""")
                 .param("actor", actor)
                 .param("action", action)
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    /**
+     * The newest events first, filtered by any of: actor, action, and the time range {@code [from, to)}.
+     */
+    public List<AuditEvent> search(@Nullable String actor, @Nullable String action, @Nullable Instant from,
+                                   @Nullable Instant to, int limit) {
+        return jdbc.sql("""
+                        SELECT id, at, actor, action, target, ip, detail::text AS detail FROM audit_events
+                        WHERE (CAST(:actor AS text) IS NULL OR actor = :actor)
+                          AND (CAST(:action AS text) IS NULL OR action = :action)
+                          AND (CAST(:from AS timestamptz) IS NULL OR at >= :from)
+                          AND (CAST(:to AS timestamptz) IS NULL OR at < :to)
+                        ORDER BY at DESC, id DESC LIMIT :limit""")
+                .param("actor", actor)
+                .param("action", action)
+                .param("from", Rows.param(from))
+                .param("to", Rows.param(to))
                 .param("limit", limit)
                 .query(this::map)
                 .list();

@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/nodes")
-class NodeController {
+public class NodeController {
 
     private final NodeRepository nodes;
     private final AuditLog audit;
@@ -43,7 +43,7 @@ class NodeController {
      * @param portMin omitted: 20000
      * @param portMax omitted: 29999
      */
-    record NewNode(
+    public record NewNode(
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "use lower-case letters, digits and '-'")
             String name,
             @NotBlank String publicHost,
@@ -53,13 +53,13 @@ class NodeController {
     }
 
     /** @param credential the node's secret, shown only here */
-    record RegisteredNode(Node node, String credential) {
+    public record RegisteredNode(Node node, String credential) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
-    RegisteredNode register(@Valid @RequestBody NewNode request, @AuthenticationPrincipal ApiPrincipal caller) {
+    public RegisteredNode register(@Valid @RequestBody NewNode request, @AuthenticationPrincipal ApiPrincipal caller) {
         if (!DnsNames.isHostName(request.publicHost())) {
             throw ApiException.badRequest("publicHost: '" + request.publicHost() + "' is not a host name");
         }

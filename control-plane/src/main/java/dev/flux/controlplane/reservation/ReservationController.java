@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/reservations")
-class ReservationController {
+public class ReservationController {
 
     private final AddressClaims claims;
     private final ReservationRepository reservations;
@@ -47,13 +47,13 @@ class ReservationController {
      * @param node the node a port is on; omitted: the default port range. Not allowed for subdomains and domains,
      *     which are the same on every node.
      */
-    record NewReservation(@NotNull ReservationKind kind, @Nullable String value, @Nullable String node) {
+    public record NewReservation(@NotNull ReservationKind kind, @Nullable String value, @Nullable String node) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
-    Reservation reserve(@Valid @RequestBody NewReservation request, @AuthenticationPrincipal ApiPrincipal caller) {
+    public Reservation reserve(@Valid @RequestBody NewReservation request, @AuthenticationPrincipal ApiPrincipal caller) {
         if (request.node() != null && !request.kind().isPort()) {
             throw ApiException.badRequest("node: a " + request.kind().id() + " is the same on every node; omit node");
         }
@@ -65,7 +65,7 @@ class ReservationController {
     }
 
     @GetMapping
-    List<Reservation> list(@AuthenticationPrincipal ApiPrincipal caller) {
+    public List<Reservation> list(@AuthenticationPrincipal ApiPrincipal caller) {
         return reservations.findAll(caller.actsAsAdmin() ? null : caller.userId());
     }
 
@@ -73,7 +73,7 @@ class ReservationController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Transactional
-    void release(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
+    public void release(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
         Reservation reservation = reservations.findById(id)
                 .filter(r -> caller.canAccess(r.userId()))
                 .orElseThrow(() -> ApiException.notFound("reservation " + id));

@@ -19,8 +19,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
- * Two filter chains: {@code /api/**} is stateless and authenticated by bearer tokens (no cookies, so no CSRF
- * tokens); everything else is closed except the health endpoint until the web UI arrives.
+ * The REST API's filter chain: {@code /api/**} is stateless and authenticated by bearer tokens (no cookies, so no
+ * CSRF tokens). Signing in and the device-login calls are open. Everything else is the web UI's chain
+ * ({@link WebSecurityConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurityConfiguration {
@@ -45,27 +46,13 @@ class ApiSecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(tokens, errors, Clock.systemUTC()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(authorize -> {
-                    authorize.requestMatchers(HttpMethod.POST, "/api/v1/auth/token", "/api/v1/auth/password")
-                            .permitAll();
+                    authorize.requestMatchers(HttpMethod.POST, "/api/v1/auth/token", "/api/v1/auth/password",
+                            "/api/v1/device/authorize", "/api/v1/device/token").permitAll();
                     for (ScopeRule rule : ScopeRule.ALL) {
                         authorize.requestMatchers(rule.matcher()).hasAuthority(rule.scope().authority());
                     }
                     authorize.anyRequest().authenticated();
                 })
-                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated(errors))
-                        .accessDeniedHandler(denied(errors)));
-        return http.build();
-    }
-
-    @Bean
-    @Order(2)
-    SecurityFilterChain defaultFilterChain(HttpSecurity http, ApiErrorWriter errors) throws Exception {
-        http.httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
-                        .anyRequest().denyAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated(errors))
                         .accessDeniedHandler(denied(errors)));
         return http.build();

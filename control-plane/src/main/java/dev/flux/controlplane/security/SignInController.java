@@ -20,7 +20,6 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -42,14 +41,19 @@ class SignInController {
     private final PasswordEncoder passwordEncoder;
     private final TokenIssuer issuer;
     private final AuditLog audit;
+    private final PasswordChanges passwordChanges;
+    private final SignInThrottle throttle;
     /** Compared against when the user does not exist, so that a miss takes as long as a wrong password. */
     private final String decoyHash;
 
-    SignInController(UserRepository users, PasswordEncoder passwordEncoder, TokenIssuer issuer, AuditLog audit) {
+    SignInController(UserRepository users, PasswordEncoder passwordEncoder, TokenIssuer issuer, AuditLog audit,
+                     PasswordChanges passwordChanges, SignInThrottle throttle) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.issuer = issuer;
         this.audit = audit;
+        this.passwordChanges = passwordChanges;
+        this.throttle = throttle;
         this.decoyHash = passwordEncoder.encode(Passwords.generate());
     }
 
@@ -81,25 +85,30 @@ class SignInController {
 
     @PostMapping("/password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Transactional
     void changePassword(@Valid @RequestBody PasswordChange request) {
         User user = authenticate(request.username(), request.currentPassword(), "password.change.failed");
-        Passwords.checkChosen(request.newPassword());
-        if (request.newPassword().equals(request.currentPassword())) {
-            throw ApiException.unprocessable("password_unchanged", "the new password must differ from the current one");
-        }
-        users.setPassword(user.id(), passwordEncoder.encode(request.newPassword()), false);
-        audit.record(user.username(), "password.change", user.username(), Map.of());
+        passwordChanges.change(user, request.currentPassword(), request.newPassword());
     }
 
-    /** The user with these credentials; a refusal (audited as {@code failedAction}) otherwise. */
+    /**
+     * The user with these credentials; a refusal (audited as {@code failedAction}) otherwise. Failures count
+     * towards the lock-out the web sign-in shares ({@link SignInThrottle}).
+     */
     private User authenticate(String username, String password, String failedAction) {
+        Optional<Instant> locked = throttle.lockedUntil(username);
+        if (locked.isPresent()) {
+            audit.record(username, failedAction, username, Map.of("reason", "locked"));
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "account_locked",
+                    SignInThrottle.lockedMessage(username, locked.get()));
+        }
         Optional<User> found = users.findByUsername(username);
         boolean matches = passwordEncoder.matches(password, found.map(User::passwordHash).orElse(decoyHash));
         if (found.isEmpty() || !matches) {
             audit.record(username, failedAction, username, Map.of("reason", "wrong credentials"));
+            throttle.recordFailure(username);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid_credentials", WRONG_CREDENTIALS);
         }
+        throttle.recordSuccess(username);
         User user = found.get();
         if (user.disabled()) {
             audit.record(username, failedAction, username, Map.of("reason", "account disabled"));

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/tokens")
-class TokenController {
+public class TokenController {
 
     private final ApiTokenRepository tokens;
     private final TokenIssuer issuer;
@@ -47,13 +47,13 @@ class TokenController {
      * @param scopes omitted: {@code tunnels}
      * @param expiresAt omitted: never expires
      */
-    record NewToken(@NotBlank @Size(max = 100) String name, @Nullable List<String> scopes,
+    public record NewToken(@NotBlank @Size(max = 100) String name, @Nullable List<String> scopes,
                     @Nullable Instant expiresAt) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    CreatedToken create(@Valid @RequestBody NewToken request, @AuthenticationPrincipal ApiPrincipal caller) {
+    public CreatedToken create(@Valid @RequestBody NewToken request, @AuthenticationPrincipal ApiPrincipal caller) {
         Set<Scope> scopes = request.scopes() == null ? EnumSet.of(Scope.TUNNELS) : Scope.parse(request.scopes());
         Set<Scope> missing = EnumSet.noneOf(Scope.class);
         missing.addAll(scopes);
@@ -67,7 +67,7 @@ class TokenController {
     }
 
     @GetMapping
-    List<ApiToken> list(@AuthenticationPrincipal ApiPrincipal caller) {
+    public List<ApiToken> list(@AuthenticationPrincipal ApiPrincipal caller) {
         return tokens.findAll(caller.actsAsAdmin() ? null : caller.userId());
     }
 
@@ -75,7 +75,7 @@ class TokenController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Transactional
-    void revoke(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
+    public void revoke(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
         ApiToken token = tokens.findById(id)
                 .filter(t -> caller.canAccess(t.userId()))
                 .orElseThrow(() -> ApiException.notFound("token " + id));

@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/tunnels")
-class TunnelController {
+public class TunnelController {
 
     private final TunnelCatalog catalog;
     private final TunnelRepository tunnels;
@@ -59,7 +59,7 @@ class TunnelController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Transactional
-    void delete(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
+    public void delete(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
         Tunnel tunnel = find(id, caller);
         tunnels.delete(id);
         audit.record(caller.username(), "tunnel.delete", tunnel.username() + "/" + tunnel.name(),

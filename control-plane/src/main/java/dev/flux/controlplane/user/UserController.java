@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code /api/v1/users}: account administration (the security configuration requires the admin scope). */
 @RestController
 @RequestMapping("/api/v1/users")
-class UserController {
+public class UserController {
 
     private final UserRepository users;
     private final PasswordEncoder passwordEncoder;
@@ -47,7 +47,7 @@ class UserController {
      * @param password the first password; omitted: a generated one, returned once. Either way the user must change
      *     it at the first sign-in.
      */
-    record NewUser(
+    public record NewUser(
             @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,63}",
                     message = "use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
             String username,
@@ -58,20 +58,20 @@ class UserController {
     }
 
     /** A user with, when the control plane chose it, the one-time password (shown only here). */
-    record CreatedUser(User user, @Nullable String password) {
+    public record CreatedUser(User user, @Nullable String password) {
     }
 
-    record UserChange(@Nullable Boolean disabled, @Nullable Role role, @Nullable @Min(0) Integer maxTunnels,
+    public record UserChange(@Nullable Boolean disabled, @Nullable Role role, @Nullable @Min(0) Integer maxTunnels,
                       @Nullable @Min(0) Integer maxPorts) {
     }
 
-    record PasswordReset(String password) {
+    public record PasswordReset(String password) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
-    CreatedUser create(@Valid @RequestBody NewUser request, @AuthenticationPrincipal ApiPrincipal caller) {
+    public CreatedUser create(@Valid @RequestBody NewUser request, @AuthenticationPrincipal ApiPrincipal caller) {
         boolean generated = request.password() == null;
         String password = generated ? Passwords.generate() : request.password();
         Passwords.checkChosen(password);
@@ -87,18 +87,18 @@ class UserController {
     }
 
     @GetMapping
-    List<User> list() {
+    public List<User> list() {
         return users.findAll();
     }
 
     @GetMapping("/{id}")
-    User get(@PathVariable long id) {
+    public User get(@PathVariable long id) {
         return find(id);
     }
 
     @PatchMapping("/{id}")
     @Transactional
-    User update(@PathVariable long id, @Valid @RequestBody UserChange change,
+    public User update(@PathVariable long id, @Valid @RequestBody UserChange change,
                 @AuthenticationPrincipal ApiPrincipal caller) {
         User user = find(id);
         if (id == caller.userId() && (Boolean.TRUE.equals(change.disabled()) || change.role() == Role.USER)) {
@@ -126,7 +126,7 @@ class UserController {
     /** Gives the user a new one-time password (returned once); the user must change it at the next sign-in. */
     @PostMapping("/{id}/password-reset")
     @Transactional
-    PasswordReset resetPassword(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
+    public PasswordReset resetPassword(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
         User user = find(id);
         String password = Passwords.generate();
         users.setPassword(id, passwordEncoder.encode(password), true);
