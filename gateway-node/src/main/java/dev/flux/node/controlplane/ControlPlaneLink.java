@@ -156,6 +156,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         List<Map<String, Object>> tunnels = new ArrayList<>();
         Map<Tunnel, long[]> sent = new LinkedHashMap<>();
         Map<Long, long[]> sentLeftovers = new LinkedHashMap<>(leftovers);
+        Map<Long, long[]> unsent = new LinkedHashMap<>(sentLeftovers);
         for (Tunnel t : registry.tunnels()) {
             Long id = t.controlPlaneId();
             if (id == null) {
@@ -164,19 +165,20 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
             long[] now = snapshot(t.counter());
             long[] before = reported.getOrDefault(t, new long[3]);
             long[] delta = {now[0] - before[0], now[1] - before[1], now[2] - before[2]};
-            long[] leftover = sentLeftovers.remove(id);
+            long[] leftover = unsent.remove(id);
             if (leftover != null) {
                 delta = add(delta, leftover);
-                leftovers.remove(id);
             }
             tunnels.add(traffic(id, delta, t.counter().openConnections()));
             sent.put(t, now);
         }
-        sentLeftovers.forEach((id, delta) -> tunnels.add(traffic(id, delta, 0)));
+        unsent.forEach((id, delta) -> tunnels.add(traffic(id, delta, 0)));
         try {
             client.post("heartbeat", Map.of("tunnels", tunnels)).join();
             reported.putAll(sent);
-            sentLeftovers.keySet().forEach(leftovers::remove);
+            // what closed tunnels added meanwhile stays for the next heartbeat
+            sentLeftovers.forEach((id, sentCounts) -> leftovers.computeIfPresent(id,
+                    (k, now) -> now == sentCounts ? null : add(now, negate(sentCounts))));
             reported.keySet().removeIf(t -> !sent.containsKey(t));
         } catch (CompletionException e) {
             // keep the counts: the next heartbeat that gets through reports them
@@ -199,6 +201,10 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
 
     private static long[] snapshot(TrafficCounter c) {
         return new long[] {c.bytesIn(), c.bytesOut(), c.totalConnections()};
+    }
+
+    private static long[] negate(long[] a) {
+        return new long[] {-a[0], -a[1], -a[2]};
     }
 
     private static long[] add(long[] a, long[] b) {
