@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gateway node in standalone mode: the tunnel server for agents and the vhost HTTP listener, sharing one set of
- * event loops. Start it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
+ * A gateway node, standalone or with a control plane: the tunnel server for agents and the vhost HTTP listener,
+ * sharing one set of event loops, and the link to the control plane when {@code [controlPlane]} is configured. Start
+ * it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
  */
 public final class GatewayNode implements AutoCloseable {
 
