@@ -90,7 +90,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         this.info = nodeInfo;
         this.registry = tunnels;
         scheduler.execute(this::register);
-        scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+        scheduler.schedule(this::heartbeat, heartbeatSeconds, TimeUnit.SECONDS);
         eventThread = new Thread(this::followEvents, "flux-control-plane-events");
         eventThread.setDaemon(true);
         eventThread.start();
@@ -149,10 +149,25 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         }
     }
 
+    /** Sends one heartbeat (when registered) and schedules the next, every {@code heartbeatSeconds}. */
     private void heartbeat() {
-        if (closed || !registered) {
+        if (closed) {
             return;
         }
+        try {
+            if (registered) {
+                sendHeartbeat();
+            }
+        } catch (RuntimeException e) {
+            log.warn("heartbeat failed: {}", e.toString());
+        } finally {
+            if (!closed) {
+                scheduler.schedule(this::heartbeat, heartbeatSeconds, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void sendHeartbeat() {
         List<Map<String, Object>> tunnels = new ArrayList<>();
         Map<Tunnel, long[]> sent = new LinkedHashMap<>();
         Map<Long, long[]> sentLeftovers = new LinkedHashMap<>(leftovers);

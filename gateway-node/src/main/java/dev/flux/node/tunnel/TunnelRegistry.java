@@ -52,7 +52,8 @@ public final class TunnelRegistry {
     synchronized void acquireTunnelSlot(AgentIdentity token) throws TunnelRejectedException {
         int n = tunnelsPerToken.getOrDefault(token.name(), 0);
         if (token.maxTunnels() > 0 && n >= token.maxTunnels()) {
-            throw new TunnelRejectedException("'" + token.name() + "' may run at most " + token.maxTunnels()
+            throw new TunnelRejectedException((token.userId() == null ? "token '" + token.name() + "'"
+                    : token.name()) + " may run at most " + token.maxTunnels()
                     + " tunnels on this node and already runs " + n, false);
         }
         tunnelsPerToken.put(token.name(), n + 1);
