@@ -1,5 +1,7 @@
 package dev.flux.controlplane.node;
 
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -11,12 +13,23 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * least once a second and read again, so changes committed by another replica of the control plane reach them too.
  */
 @Component
-public class ChangeSignal {
+public class ChangeSignal implements ApplicationListener<ContextClosedEvent> {
 
     /** The longest a waiter sleeps before it reads the database again. */
     static final long MAX_SLEEP_MILLIS = 1000;
 
     private long generation;
+    private boolean closing;
+
+    /**
+     * The application is stopping: waiters answer now rather than hold up the web server's graceful shutdown for
+     * the rest of their wait.
+     */
+    @Override
+    public synchronized void onApplicationEvent(ContextClosedEvent event) {
+        closing = true;
+        notifyAll();
+    }
 
     public synchronized long generation() {
         return generation;
@@ -44,19 +57,22 @@ public class ChangeSignal {
     /**
      * Sleeps until a change after {@code seen} or for at most {@code maxMillis} (and at most a second).
      *
-     * @return false when the thread was interrupted
+     * @return false when the waiter should answer now: the thread was interrupted or the application is stopping
      */
     public synchronized boolean await(long seen, long maxMillis) {
+        if (closing) {
+            return false;
+        }
         long deadline = System.nanoTime() + Math.min(maxMillis, MAX_SLEEP_MILLIS) * 1_000_000;
         try {
-            while (generation == seen) {
+            while (generation == seen && !closing) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
                     break;
                 }
                 wait(left);
             }
-            return true;
+            return !closing;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneLink.class);
     static final Duration EVENT_WAIT = Duration.ofSeconds(25);
-    static final long MAX_RETRY_MILLIS = 30_000;
+    static final long MAX_RETRY_MILLIS = 10_000;
 
     /** What the node tells the control plane about itself when it registers. */
     public record NodeInfo(String tunnelHost, int tunnelPort, Integer httpPort, Integer httpsPort,
@@ -74,6 +75,8 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     private volatile int heartbeatSeconds = 5;
     private volatile String nodeName;
     private long retryMillis = 1000;
+    /** The next registration attempt; only touched on the scheduler's thread. */
+    private ScheduledFuture<?> retry;
     private Thread eventThread;
 
     public ControlPlaneLink(ControlPlaneClient client) {
@@ -134,9 +137,24 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                         + " serving)", cause.getMessage(), retryMillis / 1000);
             }
             if (!closed) {
-                scheduler.schedule(this::register, retryMillis, TimeUnit.MILLISECONDS);
+                retry = scheduler.schedule(this::register, retryMillis, TimeUnit.MILLISECONDS);
             }
             retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
+        }
+    }
+
+    /** The control plane answered something: if the node is not registered, try now rather than at the next retry. */
+    private void answered() {
+        if (!registered && !closed) {
+            scheduler.execute(() -> {
+                if (!registered) {
+                    if (retry != null) {
+                        retry.cancel(false);
+                    }
+                    retryMillis = 1000;
+                    register();
+                }
+            });
         }
     }
 
@@ -233,10 +251,12 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
             try {
                 if (after == null) {
                     after = client.get("events", Duration.ZERO).join().path("seq").asLong();
+                    answered();
                     continue;
                 }
                 JsonNode batch = client.get("events?after=" + after + "&waitSeconds=" + EVENT_WAIT.toSeconds(),
                         EVENT_WAIT).join();
+                answered();
                 for (JsonNode event : batch.path("events")) {
                     handle(event);
                 }
@@ -321,6 +341,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                         + answer.path("tokenId").asLong() + ")", 0, 0, answer.path("userId").asLong(),
                         answer.path("tokenId").asLong());
                 verified.put(hash, new Verified(identity, expiresAt));
+                answered();
                 return identity;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
