@@ -287,9 +287,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         String reason = failure instanceof LoginRefusedException r ? r.getMessage()
                 : "the node could not check the token: " + TunnelServer.describe(failure);
         if (failure instanceof LoginRefusedException r && r.retryable()) {
-            // not the token's fault: closing without a refusal makes the agent reconnect with backoff
+            // not the token's fault: a retryable refusal, and the agent reconnects with backoff
             log.info("agent {} not logged in: {}; closing so that it tries again", agentName, reason);
-            channel.close();
+            control.writeAndFlush(new LoginRejected(reason, true)).addListener(f -> channel.close());
             return;
         }
         log.info("agent {} rejected: {}", agentName, reason);

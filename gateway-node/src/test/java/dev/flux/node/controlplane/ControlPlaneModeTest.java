@@ -99,8 +99,9 @@ class ControlPlaneModeTest {
                 .isEqualTo("tunnel 'off' is disabled; enable it with `fluxctl tunnel enable off`");
 
         TestAgent stranger = agent("flx_not-a-known-token-0123456789");
-        assertThat(stranger.await(LoginRejected.class, Duration.ofSeconds(5)).reason())
-                .isEqualTo("the token is not known to the control plane");
+        LoginRejected refused = stranger.await(LoginRejected.class, Duration.ofSeconds(5));
+        assertThat(refused.reason()).isEqualTo("the token is not known to the control plane");
+        assertThat(refused.shouldRetry()).isFalse();
         assertThat(stranger.awaitClosed(Duration.ofSeconds(5))).isTrue();
     }
 
@@ -161,10 +162,12 @@ class ControlPlaneModeTest {
         again.await(TunnelReady.class, Duration.ofSeconds(5));
         assertThat(get("granted.127.0.0.1.nip.io", "u:p")).startsWith("HTTP/1.1 200 ");
 
-        // a token the node never saw cannot be checked now: no refusal, the agent is to try again
+        // a token the node never saw cannot be checked now: a retryable refusal, not "token rejected"
         TestAgent carol = agent(CAROL);
-        assertThat(carol.awaitClosed(Duration.ofSeconds(10))).isTrue();
-        assertThat(carol.received).noneMatch(m -> m instanceof LoginRejected);
+        LoginRejected unreachable = carol.await(LoginRejected.class, Duration.ofSeconds(10));
+        assertThat(unreachable.shouldRetry()).isTrue();
+        assertThat(unreachable.reason()).startsWith("control plane unreachable");
+        assertThat(carol.awaitClosed(Duration.ofSeconds(5))).isTrue();
 
         // the next heartbeat notices the outage; when the control plane is back the node registers again and
         // reports the tunnel and the traffic it carried meanwhile
