@@ -11,11 +11,9 @@ import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelRejectedException;
 import dev.flux.protocol.auth.Tokens;
 import dev.flux.protocol.control.RegisterTunnel;
-import dev.flux.protocol.stream.TrafficCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +63,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     /** The last grant per user and tunnel name ({@code userId/name}). */
     private final Map<String, JsonNode> grants = new ConcurrentHashMap<>();
-    /** Counter values already reported, per tunnel: bytes in, bytes out, connections. */
-    private final Map<Tunnel, long[]> reported = new ConcurrentHashMap<>();
-    /** Counts of closed tunnels not yet reported, by control-plane id. */
-    private final Map<Long, long[]> leftovers = new ConcurrentHashMap<>();
+    private final TrafficReports traffic = new TrafficReports();
     private volatile NodeInfo info;
     private volatile boolean registered;
     private volatile boolean closed;
@@ -186,62 +181,16 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     }
 
     private void sendHeartbeat() {
-        List<Map<String, Object>> tunnels = new ArrayList<>();
-        Map<Tunnel, long[]> sent = new LinkedHashMap<>();
-        Map<Long, long[]> sentLeftovers = new LinkedHashMap<>(leftovers);
-        Map<Long, long[]> unsent = new LinkedHashMap<>(sentLeftovers);
-        for (Tunnel t : registry.tunnels()) {
-            Long id = t.controlPlaneId();
-            if (id == null) {
-                continue;
-            }
-            long[] now = snapshot(t.counter());
-            long[] before = reported.getOrDefault(t, new long[3]);
-            long[] delta = {now[0] - before[0], now[1] - before[1], now[2] - before[2]};
-            long[] leftover = unsent.remove(id);
-            if (leftover != null) {
-                delta = add(delta, leftover);
-            }
-            tunnels.add(traffic(id, delta, t.counter().openConnections()));
-            sent.put(t, now);
-        }
-        unsent.forEach((id, delta) -> tunnels.add(traffic(id, delta, 0)));
+        TrafficReports.Batch batch = traffic.collect(registry.tunnels());
         try {
-            client.post("heartbeat", Map.of("tunnels", tunnels)).join();
-            reported.putAll(sent);
-            // what closed tunnels added meanwhile stays for the next heartbeat
-            sentLeftovers.forEach((id, sentCounts) -> leftovers.computeIfPresent(id,
-                    (k, now) -> now == sentCounts ? null : add(now, negate(sentCounts))));
-            reported.keySet().removeIf(t -> !sent.containsKey(t));
+            client.post("heartbeat", Map.of("tunnels", batch.tunnels())).join();
         } catch (CompletionException e) {
-            // keep the counts: the next heartbeat that gets through reports them
+            traffic.undelivered(batch); // the next heartbeat that gets through reports them
             registered = false;
             log.warn("lost the control plane: {}; running tunnels keep serving, and the node registers again when"
                     + " it is back", e.getCause().getMessage());
             scheduler.execute(this::register);
         }
-    }
-
-    private static Map<String, Object> traffic(long id, long[] delta, long active) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tunnelId", id);
-        m.put("bytesIn", delta[0]);
-        m.put("bytesOut", delta[1]);
-        m.put("connections", delta[2]);
-        m.put("activeConnections", active);
-        return m;
-    }
-
-    private static long[] snapshot(TrafficCounter c) {
-        return new long[] {c.bytesIn(), c.bytesOut(), c.totalConnections()};
-    }
-
-    private static long[] negate(long[] a) {
-        return new long[] {-a[0], -a[1], -a[2]};
-    }
-
-    private static long[] add(long[] a, long[] b) {
-        return new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
     }
 
     private void followEvents() {
@@ -421,7 +370,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     @Override
     public void tunnelOnline(Tunnel tunnel) {
         if (tunnel.controlPlaneId() != null) {
-            reported.putIfAbsent(tunnel, new long[3]);
+            traffic.online(tunnel);
             reportState(tunnel, "online");
         }
     }
@@ -432,12 +381,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         if (id == null) {
             return;
         }
-        long[] before = reported.remove(tunnel);
-        long[] now = snapshot(tunnel.counter());
-        long[] delta = before == null ? now : new long[] {now[0] - before[0], now[1] - before[1], now[2] - before[2]};
-        if (delta[0] > 0 || delta[1] > 0 || delta[2] > 0) {
-            leftovers.merge(id, delta, ControlPlaneLink::add);
-        }
+        traffic.offline(tunnel, id);
         reportState(tunnel, "offline");
     }
 
