@@ -40,6 +40,16 @@ public class NodeEvents {
         signal.fireAfterCommit();
     }
 
+    /** Deletes events older than {@code days} days but the newest, so that the feed's position never goes back. */
+    public int prune(int days) {
+        return jdbc.sql("""
+                        DELETE FROM node_events
+                        WHERE at < now() - make_interval(days => :days)
+                          AND seq < (SELECT max(seq) FROM node_events)""")
+                .param("days", days)
+                .update();
+    }
+
     /** The seq of the newest event; 0 when there is none. */
     public long currentSeq() {
         return jdbc.sql("SELECT coalesce(max(seq), 0) FROM node_events").query(Long.class).single();

@@ -54,6 +54,8 @@ class NodeApiController {
 
     private static final Logger log = LoggerFactory.getLogger(NodeApiController.class);
     static final int MAX_WAIT_SECONDS = 60;
+    /** How long the event feed keeps events; nodes are never away that long without registering again. */
+    static final int EVENT_RETENTION_DAYS = 7;
     private static final int MAX_EVENTS = 500;
 
     private final NodeRepository nodes;
@@ -91,6 +93,7 @@ class NodeApiController {
     Registered register(@Valid @RequestBody Registration r, @AuthenticationPrincipal NodePrincipal node) {
         nodes.register(node.nodeId(), r.tunnelHost(), r.tunnelPort(), r.httpPort(), r.httpsPort(),
                 r.subdomainHost(), r.fingerprint(), r.version());
+        events.prune(EVENT_RETENTION_DAYS);
         log.info("node '{}' registered: agents connect to {}:{} (version {})", node.name(), r.tunnelHost(),
                 r.tunnelPort(), r.version());
         return new Registered(node.nodeId(), node.name(), Node.HEARTBEAT_SECONDS);

@@ -85,6 +85,20 @@ class NodeApiTest {
     }
 
     @Test
+    void registeringPrunesEventsOlderThanAWeek() {
+        jdbc.sql("INSERT INTO node_events (kind, user_id, at) VALUES ('user_disabled', 1, now() - interval '8 days')")
+                .update();
+        long seq = api.get("/node-api/v1/events", node).body().path("seq").asLong();
+        String old = "SELECT count(*) FROM node_events WHERE at < now() - interval '7 days'";
+        assertThat(api.post("/node-api/v1/register", node, registration()).status()).isEqualTo(200);
+        // the newest event stays, so that the position does not go back
+        assertThat(jdbc.sql(old).query(Long.class).single()).isEqualTo(
+                jdbc.sql("SELECT count(*) FROM node_events WHERE seq = :seq AND at < now() - interval '7 days'")
+                        .param("seq", seq).query(Long.class).single());
+        assertThat(api.get("/node-api/v1/events", node).body().path("seq").asLong()).isEqualTo(seq);
+    }
+
+    @Test
     void aRegisteredNodeIsListedOnlineWithWhatItReported() {
         JsonNode listed = StreamSupport.stream(api.get("/api/v1/nodes", admin).body().spliterator(), false)
                 .filter(n -> n.path("name").asString().equals("edge1")).findFirst().orElseThrow();
