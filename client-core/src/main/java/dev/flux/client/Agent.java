@@ -342,6 +342,9 @@ public final class Agent implements AutoCloseable {
             for (TunnelHandle t : tunnels.values()) {
                 register(t);
             }
+        } else if (msg instanceof LoginRejected r && r.shouldRetry()) {
+            // the node cannot check the token now; it closes the connection and the agent reconnects
+            log.warn("the node cannot log in this agent now: {}", r.reason());
         } else if (msg instanceof LoginRejected r) {
             fatal(AgentException.Kind.AUTH_REJECTED, "the node rejected the token: " + r.reason());
         } else if (msg instanceof TunnelReady r) {

@@ -1,6 +1,11 @@
 package dev.flux.node;
 
 import dev.flux.node.config.NodeConfig;
+import dev.flux.node.config.NodeConfig.ControlPlaneConfig;
+import dev.flux.node.controlplane.ControlPlaneClient;
+import dev.flux.node.controlplane.ControlPlaneLink;
+import dev.flux.node.tunnel.AgentGate;
+import dev.flux.node.tunnel.StaticAgentGate;
 import dev.flux.node.http.HttpServer;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelServer;
@@ -23,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gateway node in standalone mode: the tunnel server for agents and the vhost HTTP listener, sharing one set of
- * event loops. Start it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
+ * A gateway node, standalone or with a control plane: the tunnel server for agents and the vhost HTTP listener,
+ * sharing one set of event loops, and the link to the control plane when {@code [controlPlane]} is configured. Start
+ * it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
  */
 public final class GatewayNode implements AutoCloseable {
 
@@ -37,6 +43,8 @@ public final class GatewayNode implements AutoCloseable {
     private final TunnelServer tunnelServer;
     private final HttpServer httpServer;
     private final Fingerprint fingerprint;
+    /** The control plane connection; null in standalone mode. */
+    private final ControlPlaneLink controlPlane;
     private InetSocketAddress tunnelAddress;
     private InetSocketAddress vhostAddress;
 
@@ -44,8 +52,12 @@ public final class GatewayNode implements AutoCloseable {
         this.fingerprint = certificate.fingerprint();
         this.bossGroup = Transports.newGroup(1, "flux-accept");
         this.workerGroup = Transports.newGroup(Runtime.getRuntime().availableProcessors(), "flux-io");
+        ControlPlaneConfig cp = config.controlPlane();
+        this.controlPlane = cp == null ? null
+                : new ControlPlaneLink(new ControlPlaneClient(cp.url(), cp.credential(), cp.requestTimeout()));
+        AgentGate gate = controlPlane != null ? controlPlane : new StaticAgentGate(config.tokens());
         this.tunnelServer = new TunnelServer(config, TlsContexts.forNode(certificate), bossGroup, workerGroup,
-                openChannels);
+                openChannels, gate);
         this.httpServer = config.vhostHttpPort() < 0 ? null
                 : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup, openChannels);
     }
@@ -67,6 +79,12 @@ public final class GatewayNode implements AutoCloseable {
         }
         log.info("node ready: agents connect to port {}; pin the node with tls.fingerprint = \"{}\"",
                 node.tunnelAddress.getPort(), node.fingerprint);
+        if (node.controlPlane != null) {
+            log.info("control-plane mode: agents are checked by {}", config.controlPlane().url());
+            node.controlPlane.start(new ControlPlaneLink.NodeInfo(config.publicHost(), node.tunnelAddress.getPort(),
+                    node.vhostAddress == null ? null : node.vhostAddress.getPort(), null, config.subdomainHost(),
+                    node.fingerprint.toString(), FluxVersion.product()), node.registry());
+        }
         return node;
     }
 
@@ -107,8 +125,16 @@ public final class GatewayNode implements AutoCloseable {
         return tunnelServer.registry();
     }
 
+    /** The control plane connection; null in standalone mode. */
+    public ControlPlaneLink controlPlane() {
+        return controlPlane;
+    }
+
     @Override
     public void close() {
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
         if (httpServer != null) {
             httpServer.stop();
         }

@@ -42,7 +42,8 @@ public final class NodeMain {
                 }
                 case "-h", "--help" -> {
                     out.println("usage: java -jar gateway-node.jar --config node.toml");
-                    out.println("Runs a FLUX Gateway node in standalone mode. See docs/node.md for every key.");
+                    out.println("Runs a FLUX Gateway node: standalone ([[tokens]] in the file) or with a control plane"
+                            + " ([controlPlane]). See docs/configuration.md for every key.");
                     return 0;
                 }
                 default -> {

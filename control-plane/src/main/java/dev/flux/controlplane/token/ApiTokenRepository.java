@@ -6,9 +6,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import dev.flux.controlplane.node.NodeEvent;
+import dev.flux.controlplane.node.NodeEvents;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The {@code api_tokens} table. Secrets never reach it: only their hashes. */
 @Repository
@@ -21,9 +24,11 @@ public class ApiTokenRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NodeEvents events;
 
-    ApiTokenRepository(JdbcClient jdbc) {
+    ApiTokenRepository(JdbcClient jdbc, NodeEvents events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     /** Inserts a token and returns it as listed. */
@@ -57,17 +62,24 @@ public class ApiTokenRepository {
 
     /** The token whose secret hashes to {@code hash}, with its owner; revoked and expired ones too. */
     public Optional<TokenGrant> findGrant(String hash) {
-        return jdbc.sql("""
-                        SELECT t.id, t.name, t.scopes, t.expires_at, t.revoked_at,
-                               u.id AS user_id, u.username, u.role, u.disabled
-                        FROM api_tokens t JOIN users u ON u.id = t.user_id
-                        WHERE t.hash = :hash""")
-                .param("hash", hash)
-                .query((rs, row) -> new TokenGrant(rs.getLong("id"), rs.getString("name"),
-                        Rows.strings(rs, "scopes"), Rows.instant(rs, "expires_at"), Rows.instant(rs, "revoked_at"),
-                        rs.getLong("user_id"), rs.getString("username"), "admin".equals(rs.getString("role")),
-                        rs.getBoolean("disabled")))
+        return jdbc.sql(GRANT + "WHERE t.hash = :hash").param("hash", hash).query(ApiTokenRepository::mapGrant)
                 .optional();
+    }
+
+    /** Like {@link #findGrant} for a token id. */
+    public Optional<TokenGrant> findGrantById(long id) {
+        return jdbc.sql(GRANT + "WHERE t.id = :id").param("id", id).query(ApiTokenRepository::mapGrant).optional();
+    }
+
+    private static final String GRANT = """
+            SELECT t.id, t.name, t.scopes, t.expires_at, t.revoked_at, u.id AS user_id, u.username, u.role, u.disabled
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
+            """;
+
+    private static TokenGrant mapGrant(ResultSet rs, int row) throws SQLException {
+        return new TokenGrant(rs.getLong("id"), rs.getString("name"), Rows.strings(rs, "scopes"),
+                Rows.instant(rs, "expires_at"), Rows.instant(rs, "revoked_at"), rs.getLong("user_id"),
+                rs.getString("username"), "admin".equals(rs.getString("role")), rs.getBoolean("disabled"));
     }
 
     /**
@@ -82,11 +94,17 @@ public class ApiTokenRepository {
                 .update();
     }
 
-    /** Revokes a token; revoking a revoked one keeps the first time. */
+    /**
+     * Revokes a token; revoking a revoked one keeps the first time. A revocation tells the nodes (a
+     * {@code token_revoked} event in the same transaction), which close the agent sessions it opened.
+     */
+    @Transactional
     public void revoke(long id) {
-        jdbc.sql("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = :id")
+        jdbc.sql("UPDATE api_tokens SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL RETURNING user_id")
                 .param("id", id)
-                .update();
+                .query(Long.class)
+                .optional()
+                .ifPresent(userId -> events.publish(NodeEvent.TOKEN_REVOKED, id, userId, null));
     }
 
     private static ApiToken map(ResultSet rs, int row) throws SQLException {

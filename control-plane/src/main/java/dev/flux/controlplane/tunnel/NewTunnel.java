@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param subdomain for http/https; with neither it nor {@code customDomain}, a random subdomain is chosen
  * @param remotePort for tcp/udp; omitted: a free port of the node's range
  * @param node the node to bind the tunnel to; omitted: any node (ports from the default range)
+ * @param basicAuth for http/https: {@code user:password} that visitors must send; omitted: none
  */
 public record NewTunnel(
         @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
@@ -22,5 +23,13 @@ public record NewTunnel(
         @Nullable String subdomain,
         @Nullable String customDomain,
         @Nullable Integer remotePort,
-        @Nullable String node) {
+        @Nullable String node,
+        @Nullable @Size(max = 255) String basicAuth) {
+
+    @Override
+    public String toString() {
+        return "NewTunnel[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", subdomain=" + subdomain
+                + ", customDomain=" + customDomain + ", remotePort=" + remotePort + ", node=" + node + ", basicAuth="
+                + (basicAuth != null) + "]";
+    }
 }

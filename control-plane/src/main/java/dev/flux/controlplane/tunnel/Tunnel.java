@@ -1,5 +1,6 @@
 package dev.flux.controlplane.tunnel;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +9,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param localTarget where the agent forwards to, as it reported it (e.g. {@code localhost:8080})
  * @param node the node it is bound to; null when any node may serve it
- * @param state {@code offline} until an agent serves it, {@code online}, or {@code disabled}
+ * @param state {@code offline} until an agent serves it, {@code online} while a live node serves it, or
+ *     {@code disabled}
+ * @param enabled false while its owner or an administrator has switched it off: nodes refuse to serve it
+ * @param publicUrl where visitors reach it, e.g. {@code http://web.example.com:8080} or {@code tcp://host:20001};
+ *     null while no node is known that would serve it
+ * @param bytesIn bytes from visitors to the local service in the last 24 hours
+ * @param bytesOut bytes from the local service to visitors in the last 24 hours
+ * @param connections visitor connections in the last 24 hours
+ * @param basicAuth {@code user:password} visitors must send; never serialised (only agents and nodes get it)
  */
 public record Tunnel(
         long id,
@@ -22,6 +31,19 @@ public record Tunnel(
         @Nullable Integer remotePort,
         @Nullable String node,
         String state,
+        boolean enabled,
+        @Nullable String publicUrl,
+        long bytesIn,
+        long bytesOut,
+        long connections,
         Instant createdAt,
-        @Nullable Instant lastSeenAt) {
+        @Nullable Instant lastSeenAt,
+        @JsonIgnore @Nullable String basicAuth) {
+
+    // Records print every component; a log line must not carry the password.
+    @Override
+    public String toString() {
+        return "Tunnel[id=" + id + ", user=" + username + ", name=" + name + ", type=" + type.id() + ", state=" + state
+                + ", enabled=" + enabled + ", publicUrl=" + publicUrl + ", basicAuth=" + (basicAuth != null) + "]";
+    }
 }

@@ -20,7 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
  * {@link AddressClaims}.
  */
 @Component
-class TunnelCatalog {
+public class TunnelCatalog {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -37,8 +37,14 @@ class TunnelCatalog {
         this.nodes = nodes;
     }
 
+    /**
+     * Creates a tunnel for a user: the one code path of the REST API and of nodes creating the tunnel an agent
+     * asks for.
+     *
+     * @throws ApiException for a request that breaks a rule (the message says which)
+     */
     @Transactional
-    Tunnel create(long userId, NewTunnel request) {
+    public Tunnel create(long userId, NewTunnel request) {
         TunnelType type = request.type();
         @Nullable String subdomain = request.subdomain();
         @Nullable String domain = request.customDomain();
@@ -51,7 +57,10 @@ class TunnelCatalog {
             }
         } else if (subdomain != null || domain != null) {
             throw ApiException.badRequest("subdomain/customDomain: " + type.id() + " tunnels are reached by port; omit them");
+        } else if (request.basicAuth() != null) {
+            throw ApiException.badRequest("basicAuth: only http and https tunnels can ask visitors for a password");
         }
+        checkBasicAuth(request.basicAuth());
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -76,14 +85,26 @@ class TunnelCatalog {
                 claims.claimForTunnel(userId, portKind, request.remotePort().toString(), scope, id);
             }
         }
+        tunnels.bumpVersion(userId);
         return tunnels.findById(id).orElseThrow();
+    }
+
+    private static void checkBasicAuth(@Nullable String basicAuth) {
+        if (basicAuth == null) {
+            return;
+        }
+        int colon = basicAuth.indexOf(':');
+        if (colon < 1 || colon == basicAuth.length() - 1 || basicAuth.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("basicAuth: expected user:password (a user name without ':', then the"
+                    + " password; neither empty)");
+        }
     }
 
     private long insert(long userId, NewTunnel request, @Nullable String subdomain, @Nullable String domain,
                         NodeScope scope) {
         try {
             return tunnels.insert(userId, request.name(), request.type(), request.localTarget().trim(), subdomain,
-                    domain, request.remotePort(), scope.nodeId());
+                    domain, request.remotePort(), scope.nodeId(), request.basicAuth());
         } catch (DuplicateKeyException e) {
             String constraint = UniqueViolations.constraintOf(e).orElse("");
             throw switch (constraint) {

@@ -6,6 +6,7 @@ import dev.flux.controlplane.security.ApiPrincipal;
 import jakarta.validation.Valid;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,8 +20,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /api/v1/tunnels}: a user's tunnels. Another user's tunnel answers 404, as if it did not exist; an
- * administrator acting with the admin scope sees and removes everyone's.
+ * {@code /api/v1/tunnels}: a user's tunnels, addressed by id or by the caller's tunnel name. Another user's tunnel
+ * answers 404, as if it did not exist; an administrator acting with the admin scope sees and changes everyone's.
  */
 @RestController
 @RequestMapping("/api/v1/tunnels")
@@ -28,11 +29,13 @@ public class TunnelController {
 
     private final TunnelCatalog catalog;
     private final TunnelRepository tunnels;
+    private final TunnelStates states;
     private final AuditLog audit;
 
-    TunnelController(TunnelCatalog catalog, TunnelRepository tunnels, AuditLog audit) {
+    TunnelController(TunnelCatalog catalog, TunnelRepository tunnels, TunnelStates states, AuditLog audit) {
         this.catalog = catalog;
         this.tunnels = tunnels;
+        this.states = states;
         this.audit = audit;
     }
 
@@ -51,24 +54,59 @@ public class TunnelController {
         return tunnels.findAll(caller.actsAsAdmin() ? null : caller.userId());
     }
 
-    @GetMapping("/{id}")
-    Tunnel get(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
-        return find(id, caller);
+    @GetMapping("/{idOrName}")
+    Tunnel get(@PathVariable String idOrName, @AuthenticationPrincipal ApiPrincipal caller) {
+        return find(idOrName, caller);
     }
 
-    @DeleteMapping("/{id}")
+    @DeleteMapping("/{idOrName}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Transactional
-    public void delete(@PathVariable long id, @AuthenticationPrincipal ApiPrincipal caller) {
-        Tunnel tunnel = find(id, caller);
-        tunnels.delete(id);
-        audit.record(caller.username(), "tunnel.delete", tunnel.username() + "/" + tunnel.name(),
-                Map.of("id", id));
+    public void delete(@PathVariable String idOrName, @AuthenticationPrincipal ApiPrincipal caller) {
+        Tunnel tunnel = find(idOrName, caller);
+        states.delete(tunnel.id());
+        audit(caller, "tunnel.delete", tunnel);
     }
 
-    private Tunnel find(long id, ApiPrincipal caller) {
-        return tunnels.findById(id)
-                .filter(t -> caller.canAccess(t.userId()))
-                .orElseThrow(() -> ApiException.notFound("tunnel " + id));
+    @PostMapping("/{idOrName}/disable")
+    @Transactional
+    Tunnel disable(@PathVariable String idOrName, @AuthenticationPrincipal ApiPrincipal caller) {
+        Tunnel tunnel = find(idOrName, caller);
+        audit(caller, "tunnel.disable", tunnel);
+        return states.disable(tunnel.id());
+    }
+
+    @PostMapping("/{idOrName}/enable")
+    @Transactional
+    Tunnel enable(@PathVariable String idOrName, @AuthenticationPrincipal ApiPrincipal caller) {
+        Tunnel tunnel = find(idOrName, caller);
+        audit(caller, "tunnel.enable", tunnel);
+        return states.enable(tunnel.id());
+    }
+
+    /** Closes the tunnel's current session on its node; the agent may register it again. */
+    @PostMapping("/{idOrName}/kick")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Transactional
+    void kick(@PathVariable String idOrName, @AuthenticationPrincipal ApiPrincipal caller) {
+        Tunnel tunnel = find(idOrName, caller);
+        states.kick(tunnel.id());
+        audit(caller, "tunnel.kick", tunnel);
+    }
+
+    private void audit(ApiPrincipal caller, String action, Tunnel tunnel) {
+        audit.record(caller.username(), action, tunnel.username() + "/" + tunnel.name(), Map.of("id", tunnel.id()));
+    }
+
+    /**
+     * The tunnel with this id, or else the caller's tunnel with this name (names may be digits too: an id the
+     * caller cannot see falls back to the name).
+     */
+    private Tunnel find(String idOrName, ApiPrincipal caller) {
+        Optional<Tunnel> byId = idOrName.matches("[0-9]{1,18}")
+                ? tunnels.findById(Long.parseLong(idOrName)).filter(t -> caller.canAccess(t.userId()))
+                : Optional.empty();
+        return byId.or(() -> tunnels.findByName(caller.userId(), idOrName))
+                .orElseThrow(() -> ApiException.notFound("tunnel '" + idOrName + "'"));
     }
 }

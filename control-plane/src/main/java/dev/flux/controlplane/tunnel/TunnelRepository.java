@@ -1,6 +1,8 @@
 package dev.flux.controlplane.tunnel;
 
 import dev.flux.controlplane.db.Rows;
+import dev.flux.controlplane.node.ChangeSignal;
+import dev.flux.controlplane.node.Node;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -9,20 +11,46 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code tunnels} table. */
+/** The {@code tunnels} table, with each tunnel's traffic of the last 24 hours and the node that shows its URL. */
 @Repository
 public class TunnelRepository {
 
+    // n: the node the tunnel is bound to; srv: the node serving it (online only while that node is);
+    // url: the node its public URL is made from: the serving one, else the bound one, else the node heard from last
     private static final String SELECT = """
             SELECT t.id, t.user_id, u.username, t.name, t.type, t.local_target, t.subdomain, t.custom_domain,
-                   t.remote_port, n.name AS node, t.state, t.created_at, t.last_seen_at
-            FROM tunnels t JOIN users u ON u.id = t.user_id LEFT JOIN nodes n ON n.id = t.node_id
-            """;
+                   t.remote_port, n.name AS node,
+                   CASE WHEN t.state = 'online'
+                             AND NOT coalesce(srv.last_heartbeat_at > now() - make_interval(secs => %d), false)
+                        THEN 'offline' ELSE t.state END AS state,
+                   t.enabled, t.created_at, t.last_seen_at, t.basic_auth,
+                   url.public_host AS url_host, url.subdomain_host AS url_subdomain_host,
+                   url.http_port AS url_http_port, url.https_port AS url_https_port,
+                   traffic.bytes_in, traffic.bytes_out, traffic.connections
+            FROM tunnels t
+            JOIN users u ON u.id = t.user_id
+            LEFT JOIN nodes n ON n.id = t.node_id
+            LEFT JOIN nodes srv ON srv.id = t.served_by
+            LEFT JOIN LATERAL (
+                SELECT un.public_host, un.subdomain_host, un.http_port, un.https_port FROM nodes un
+                WHERE un.id = coalesce(t.served_by, t.node_id)
+                   OR (t.served_by IS NULL AND t.node_id IS NULL AND un.tunnel_host IS NOT NULL)
+                ORDER BY un.id = coalesce(t.served_by, t.node_id) DESC NULLS LAST,
+                         un.last_heartbeat_at DESC NULLS LAST, un.id
+                LIMIT 1) url ON true
+            LEFT JOIN LATERAL (
+                SELECT coalesce(sum(s.bytes_in), 0) AS bytes_in, coalesce(sum(s.bytes_out), 0) AS bytes_out,
+                       coalesce(sum(s.connections), 0) AS connections
+                FROM traffic_samples s WHERE s.tunnel_id = t.id AND s.minute > now() - interval '24 hours') traffic
+                ON true
+            """.formatted(Node.OFFLINE_AFTER_SECONDS);
 
     private final JdbcClient jdbc;
+    private final ChangeSignal signal;
 
-    TunnelRepository(JdbcClient jdbc) {
+    TunnelRepository(JdbcClient jdbc, ChangeSignal signal) {
         this.jdbc = jdbc;
+        this.signal = signal;
     }
 
     /**
@@ -30,11 +58,13 @@ public class TunnelRepository {
      * the same subdomain, domain or port ({@link org.springframework.dao.DuplicateKeyException}).
      */
     public long insert(long userId, String name, TunnelType type, String localTarget, @Nullable String subdomain,
-                       @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId) {
+                       @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId,
+                       @Nullable String basicAuth) {
         return jdbc.sql("""
                         INSERT INTO tunnels (user_id, name, type, local_target, subdomain, custom_domain, remote_port,
-                                             node_id)
-                        VALUES (:userId, :name, :type, :localTarget, :subdomain, :customDomain, :remotePort, :nodeId)
+                                             node_id, basic_auth)
+                        VALUES (:userId, :name, :type, :localTarget, :subdomain, :customDomain, :remotePort, :nodeId,
+                                :basicAuth)
                         RETURNING id""")
                 .param("userId", userId)
                 .param("name", name)
@@ -44,6 +74,7 @@ public class TunnelRepository {
                 .param("customDomain", customDomain)
                 .param("remotePort", remotePort)
                 .param("nodeId", nodeId)
+                .param("basicAuth", basicAuth)
                 .query(Long.class)
                 .single();
     }
@@ -54,6 +85,11 @@ public class TunnelRepository {
 
     public Optional<Tunnel> findById(long id) {
         return jdbc.sql(SELECT + "WHERE t.id = :id").param("id", id).query(TunnelRepository::map).optional();
+    }
+
+    public Optional<Tunnel> findByName(long userId, String name) {
+        return jdbc.sql(SELECT + "WHERE t.user_id = :userId AND t.name = :name")
+                .param("userId", userId).param("name", name).query(TunnelRepository::map).optional();
     }
 
     /** The tunnels of one user, or of everyone when {@code userId} is null. */
@@ -74,10 +110,103 @@ public class TunnelRepository {
         jdbc.sql("DELETE FROM tunnels WHERE id = :id").param("id", id).update();
     }
 
+    /**
+     * Switches a tunnel on or off; a disabled tunnel's state is {@code disabled}, an enabled one starts offline.
+     *
+     * @return whether it changed
+     */
+    public boolean setEnabled(long id, boolean enabled) {
+        return jdbc.sql("""
+                        UPDATE tunnels SET enabled = :enabled,
+                                           state = CASE WHEN :enabled THEN 'offline' ELSE 'disabled' END
+                        WHERE id = :id AND enabled <> :enabled""")
+                .param("id", id)
+                .param("enabled", enabled)
+                .update() > 0;
+    }
+
+    /** A node serves the tunnel now (unless it is disabled). */
+    public void markOnline(long id, long nodeId) {
+        jdbc.sql("""
+                        UPDATE tunnels SET state = 'online', served_by = :nodeId, last_seen_at = now()
+                        WHERE id = :id AND enabled""")
+                .param("id", id)
+                .param("nodeId", nodeId)
+                .update();
+    }
+
+    /** Records where the agent forwards a tunnel to, as it last reported it. */
+    public void setLocalTarget(long id, String localTarget) {
+        jdbc.sql("UPDATE tunnels SET local_target = :localTarget WHERE id = :id AND local_target <> :localTarget")
+                .param("id", id)
+                .param("localTarget", localTarget)
+                .update();
+    }
+
+    /** The node stopped serving the tunnel; a report from another node that serves it now changes nothing. */
+    public void markOffline(long id, long nodeId) {
+        jdbc.sql("""
+                        UPDATE tunnels SET state = 'offline', last_seen_at = now()
+                        WHERE id = :id AND served_by = :nodeId AND state = 'online'""")
+                .param("id", id)
+                .param("nodeId", nodeId)
+                .update();
+    }
+
+    /**
+     * Adds a node's traffic counts for a tunnel it serves to the sample of the current minute (one row per tunnel
+     * and minute), and notes that the tunnel was seen.
+     */
+    public void addTraffic(long nodeId, long tunnelId, long bytesIn, long bytesOut, long connections) {
+        if (bytesIn > 0 || bytesOut > 0 || connections > 0) {
+            jdbc.sql("""
+                        INSERT INTO traffic_samples (tunnel_id, minute, bytes_in, bytes_out, connections)
+                        SELECT id, date_trunc('minute', now()), :bytesIn, :bytesOut, :connections
+                        FROM tunnels WHERE id = :id AND served_by = :nodeId
+                        ON CONFLICT (tunnel_id, minute) DO UPDATE
+                        SET bytes_in = traffic_samples.bytes_in + excluded.bytes_in,
+                            bytes_out = traffic_samples.bytes_out + excluded.bytes_out,
+                            connections = traffic_samples.connections + excluded.connections""")
+                .param("id", tunnelId)
+                .param("nodeId", nodeId)
+                .param("bytesIn", bytesIn)
+                .param("bytesOut", bytesOut)
+                .param("connections", connections)
+                .update();
+        }
+        jdbc.sql("UPDATE tunnels SET last_seen_at = now() WHERE id = :id AND served_by = :nodeId AND state = 'online'")
+                .param("id", tunnelId)
+                .param("nodeId", nodeId)
+                .update();
+    }
+
+    /**
+     * Notes that a user's set of tunnels changed (added, removed, enabled, disabled): agents long-polling for
+     * their configuration wake up once the transaction commits.
+     */
+    public void bumpVersion(long userId) {
+        jdbc.sql("UPDATE users SET tunnels_version = tunnels_version + 1 WHERE id = :id").param("id", userId).update();
+        signal.fireAfterCommit();
+    }
+
+    /** The version of a user's tunnels, see {@link #bumpVersion}. */
+    public long version(long userId) {
+        return jdbc.sql("SELECT tunnels_version FROM users WHERE id = :id").param("id", userId)
+                .query(Long.class).optional().orElse(0L);
+    }
+
     private static Tunnel map(ResultSet rs, int row) throws SQLException {
+        TunnelType type = TunnelType.of(rs.getString("type"));
+        String subdomain = rs.getString("subdomain");
+        String customDomain = rs.getString("custom_domain");
+        Integer remotePort = Rows.nullableInt(rs, "remote_port");
+        String publicUrl = PublicUrls.of(type, subdomain, customDomain, remotePort, rs.getString("url_host"),
+                rs.getString("url_subdomain_host"), Rows.nullableInt(rs, "url_http_port"),
+                Rows.nullableInt(rs, "url_https_port"));
         return new Tunnel(rs.getLong("id"), rs.getLong("user_id"), rs.getString("username"), rs.getString("name"),
-                TunnelType.of(rs.getString("type")), rs.getString("local_target"), rs.getString("subdomain"),
-                rs.getString("custom_domain"), Rows.nullableInt(rs, "remote_port"), rs.getString("node"),
-                rs.getString("state"), Rows.instant(rs, "created_at"), Rows.instant(rs, "last_seen_at"));
+                type, rs.getString("local_target"), subdomain, customDomain, remotePort, rs.getString("node"),
+                rs.getString("state"), rs.getBoolean("enabled"), publicUrl, rs.getLong("bytes_in"),
+                rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"));
     }
 }

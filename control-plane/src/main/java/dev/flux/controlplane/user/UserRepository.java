@@ -5,9 +5,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import dev.flux.controlplane.node.NodeEvent;
+import dev.flux.controlplane.node.NodeEvents;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The {@code users} table. */
 @Repository
@@ -19,9 +22,11 @@ public class UserRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final NodeEvents events;
 
-    UserRepository(JdbcClient jdbc) {
+    UserRepository(JdbcClient jdbc, NodeEvents events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     /**
@@ -70,9 +75,15 @@ public class UserRepository {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM users)").query(Boolean.class).single();
     }
 
-    /** Changes whichever of the settings are not null. */
+    /**
+     * Changes whichever of the settings are not null. Disabling an account tells the nodes (a
+     * {@code user_disabled} event in the same transaction), which close its agents' sessions.
+     */
+    @Transactional
     public void update(long id, @Nullable Boolean disabled, @Nullable Role role, @Nullable Integer maxTunnels,
                        @Nullable Integer maxPorts) {
+        boolean wasDisabled = jdbc.sql("SELECT disabled FROM users WHERE id = :id FOR UPDATE").param("id", id)
+                .query(Boolean.class).optional().orElse(true);
         jdbc.sql("""
                         UPDATE users SET disabled = coalesce(:disabled, disabled),
                                          role = coalesce(:role, role),
@@ -85,6 +96,9 @@ public class UserRepository {
                 .param("maxTunnels", maxTunnels)
                 .param("maxPorts", maxPorts)
                 .update();
+        if (!wasDisabled && Boolean.TRUE.equals(disabled)) {
+            events.publish(NodeEvent.USER_DISABLED, null, id, null);
+        }
     }
 
     public void setPassword(long id, String passwordHash, boolean mustChange) {

@@ -106,7 +106,7 @@ class TunnelsPage {
     String delete(@AuthenticationPrincipal WebUser me, @PathVariable long id, RedirectAttributes flash) {
         return actions.run(flash, "/tunnels", () -> {
             Tunnel tunnel = find(id, me.asApiPrincipal());
-            api.delete(id, me.asApiPrincipal());
+            api.delete(Long.toString(id), me.asApiPrincipal());
             flash.addFlashAttribute("notice", "tunnel '" + tunnel.name() + "' was deleted");
         });
     }

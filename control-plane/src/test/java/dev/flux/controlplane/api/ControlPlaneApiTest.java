@@ -244,7 +244,7 @@ class ControlPlaneApiTest {
         assertError(api.post("/api/v1/tunnels", admin, Map.of("name", "x", "type", "quic",
                 "localTarget", "8080")), 400, "bad_request");
         assertError(api.get("/api/v1/nowhere", admin), 404, "not_found");
-        assertError(api.get("/api/v1/tunnels/not-a-number", admin), 400, "malformed_request");
+        assertError(api.get("/api/v1/tunnels/not-a-name", admin), 404, "not_found");
         assertError(api.post("/api/v1/users", admin, Map.of("username", "admin")), 409, "username_taken");
     }
 

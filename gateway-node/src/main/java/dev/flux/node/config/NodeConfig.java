@@ -1,6 +1,8 @@
 package dev.flux.node.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,7 +21,9 @@ import java.util.List;
  * @param dataDir where the node keeps state such as its generated certificate (absolute)
  * @param heartbeatTimeoutSeconds how long an agent may stay silent before it is disconnected
  * @param tls the node's certificate
- * @param tokens who may connect; never empty
+ * @param tokens who may connect; never empty in standalone mode, always empty with a control plane
+ * @param controlPlane the control plane that decides who may connect and which tunnels they get; null in
+ *                     standalone mode
  */
 public record NodeConfig(
         String bindAddr,
@@ -33,11 +37,35 @@ public record NodeConfig(
         Path dataDir,
         int heartbeatTimeoutSeconds,
         NodeTlsConfig tls,
-        List<TokenEntry> tokens) {
+        List<TokenEntry> tokens,
+        ControlPlaneConfig controlPlane) {
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
+    }
+
+    /** A standalone node's settings: tokens from the file, no control plane. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, null);
+    }
+
+    /**
+     * The {@code [controlPlane]} table.
+     *
+     * @param url the control plane's base URL, e.g. {@code http://127.0.0.1:8443}
+     * @param credential the node's credential ({@code flx_...}), from the file or read from {@code credentialFile}
+     * @param requestTimeout how long one request to the control plane may take (long-polls wait longer)
+     */
+    public record ControlPlaneConfig(URI url, String credential, Duration requestTimeout) {
+
+        @Override
+        public String toString() {
+            return "ControlPlaneConfig[url=" + url + ", credential=<redacted>, requestTimeout=" + requestTimeout + "]";
+        }
     }
 
     /** An inclusive range of ports; a single port has {@code start == end}. */

@@ -1,5 +1,6 @@
 package dev.flux.node.config;
 
+import dev.flux.node.config.NodeConfig.ControlPlaneConfig;
 import dev.flux.node.config.NodeConfig.NodeTlsConfig;
 import dev.flux.node.config.NodeConfig.PortRange;
 import dev.flux.node.config.NodeConfig.TokenEntry;
@@ -9,7 +10,12 @@ import dev.flux.protocol.config.ConfigException;
 import dev.flux.protocol.config.ConfigTable;
 import dev.flux.protocol.config.DnsNames;
 import dev.flux.protocol.config.TomlConfigReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +36,7 @@ public final class NodeConfigLoader {
     static final String DEFAULT_DATA_DIR = "flux-node-data";
     static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 15;
     static final int MIN_PLAIN_TOKEN_LENGTH = 16;
+    static final int DEFAULT_CONTROL_PLANE_TIMEOUT_SECONDS = 10;
 
     private static final String GENERATE_HINT = "generate one with 'fluxctl token generate'";
     private static final Pattern TOKEN_HASH = Pattern.compile(Pattern.quote(Tokens.HASH_PREFIX) + "[0-9a-f]{64}");
@@ -81,11 +88,51 @@ public final class NodeConfigLoader {
         int heartbeatTimeoutSeconds =
                 root.integer("heartbeatTimeoutSeconds", DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 1, 300);
         NodeTlsConfig tls = tls(root.table("tls"));
-        List<TokenEntry> tokens = tokens(root);
+        ControlPlaneConfig controlPlane = root.has("controlPlane") ? controlPlane(root, root.table("controlPlane"))
+                : null;
+        List<TokenEntry> tokens = controlPlane == null ? tokens(root) : List.of();
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
-                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens);
+                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane);
+    }
+
+    private static ControlPlaneConfig controlPlane(ConfigTable root, ConfigTable t) {
+        if (root.has("tokens")) {
+            root.problem("tokens", "[[tokens]] is not used with [controlPlane]: the control plane decides which"
+                    + " tokens may connect; remove the [[tokens]] entries");
+        }
+        String url = t.requiredString("url");
+        URI uri = null;
+        if (url != null) {
+            try {
+                uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    t.problem("url", "'" + url + "' is not an http(s) URL (expected: such as http://127.0.0.1:8443)");
+                }
+            } catch (URISyntaxException e) {
+                t.problem("url", "'" + url + "' is not a URL: " + e.getReason());
+            }
+        }
+        String credential = t.secret("credential");
+        Path credentialFile = t.existingFile("credentialFile");
+        if (t.has("credential") == t.has("credentialFile")) {
+            t.problem("set either 'credential' or 'credentialFile' (a file holding it), not "
+                    + (t.has("credential") ? "both" : "neither") + "; the credential is shown once by"
+                    + " POST /api/v1/nodes");
+        } else if (credentialFile != null && !t.hasProblems("credentialFile")) {
+            try {
+                credential = Files.readString(credentialFile).trim();
+            } catch (IOException e) {
+                t.problem("credentialFile", "cannot read " + credentialFile + ": " + e.getMessage());
+            }
+        }
+        if (credential != null && !credential.startsWith(Tokens.PREFIX)) {
+            t.problem(t.has("credential") ? "credential" : "credentialFile", "not a node credential (expected: "
+                    + Tokens.PREFIX + "..., as POST /api/v1/nodes returned it)");
+        }
+        int timeout = t.integer("requestTimeout", DEFAULT_CONTROL_PLANE_TIMEOUT_SECONDS, 1, 300);
+        return new ControlPlaneConfig(uri, credential, Duration.ofSeconds(timeout));
     }
 
     private static String address(ConfigTable root, String key, String defaultValue, String portKey) {

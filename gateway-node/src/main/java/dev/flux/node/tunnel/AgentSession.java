@@ -1,6 +1,5 @@
 package dev.flux.node.tunnel;
 
-import dev.flux.node.config.NodeConfig.TokenEntry;
 import dev.flux.protocol.FluxVersion;
 import dev.flux.protocol.control.ControlFrameDecoder;
 import dev.flux.protocol.control.ControlFrameEncoder;
@@ -9,6 +8,7 @@ import dev.flux.protocol.control.Login;
 import dev.flux.protocol.control.LoginAccepted;
 import dev.flux.protocol.control.LoginRejected;
 import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.control.TunnelClosed;
 import dev.flux.protocol.control.TunnelReady;
 import dev.flux.protocol.control.TunnelRejected;
 import dev.flux.protocol.control.UnregisterTunnel;
@@ -37,9 +37,13 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +61,16 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private final TunnelServer server;
     private final String sessionId = UUID.randomUUID().toString();
     private final Map<String, Tunnel> tunnels = new LinkedHashMap<>();
+    /** Registrations waiting for the gate's answer or for their port to bind, by tunnel name. */
+    private final Set<String> pending = new HashSet<>();
+    /** The control plane's ids of tunnels being set up, by name; set on the tunnel once it is ready. */
+    private final Map<String, Long> controlPlaneIds = new HashMap<>();
     private Channel channel;
     /** Streams of this connection: one waiting for its reader is not closed by HTTP/2 when the connection dies. */
     private ChannelGroup streams;
     private Channel control;
-    private TokenEntry token;
+    private volatile AgentIdentity token;
+    private boolean loggingIn;
     private String runKey;
     private String agentName;
     private ScheduledFuture<?> pinger;
@@ -71,7 +80,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         this.server = server;
     }
 
-    TokenEntry token() {
+    /** Who the agent logged in as; null before login. */
+    public AgentIdentity token() {
         return token;
     }
 
@@ -189,9 +199,11 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         for (Tunnel t : tunnels.values()) {
             t.close();
             registry().releaseTunnelSlot(token);
+            server.gate().tunnelOffline(t);
             log.info("[{}] tunnel closed ({})", t.name(), why);
         }
         tunnels.clear();
+        pending.clear();
         streams.close();
         if (runKey != null) {
             registry().removeSession(this);
@@ -215,8 +227,12 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 return; // the agent's :status 200 for the control stream
             }
             if (token == null) {
-                if (msg instanceof Login login) {
+                if (msg instanceof Login login && !loggingIn) {
                     login(login);
+                } else if (loggingIn) {
+                    log.info("agent {} sent {} before its login was answered; closing", agentName,
+                            msg.getClass().getSimpleName());
+                    channel.close();
                 } else {
                     log.info("agent {} sent {} before logging in; closing", agentName, msg.getClass().getSimpleName());
                     channel.close();
@@ -230,6 +246,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 if (t != null) {
                     t.close();
                     registry().releaseTunnelSlot(token);
+                    server.gate().tunnelOffline(t);
                     log.info("[{}] tunnel closed (removed by the agent)", t.name());
                 }
             } else if (msg instanceof Login) {
@@ -252,33 +269,118 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     }
 
     private void login(Login login) {
-        TokenEntry entry = server.tokens().verify(login.token());
-        if (entry == null) {
-            log.info("agent {} rejected: invalid token", agentName);
-            control.writeAndFlush(new LoginRejected("the token was not accepted by this node; check `token` in "
-                    + "your flux.toml")).addListener(f -> channel.close());
+        loggingIn = true;
+        server.gate().login(login.token()).whenComplete((identity, failure) -> channel.eventLoop().execute(() -> {
+            loggingIn = false;
+            if (closed) {
+                return;
+            }
+            if (failure != null) {
+                refuseLogin(unwrap(failure));
+            } else {
+                loggedIn(login, identity);
+            }
+        }));
+    }
+
+    private void refuseLogin(Throwable failure) {
+        String reason = failure instanceof LoginRefusedException r ? r.getMessage()
+                : "the node could not check the token: " + TunnelServer.describe(failure);
+        if (failure instanceof LoginRefusedException r && r.retryable()) {
+            // not the token's fault: a retryable refusal, and the agent reconnects with backoff
+            log.info("agent {} not logged in: {}; closing so that it tries again", agentName, reason);
+            control.writeAndFlush(new LoginRejected(reason, true)).addListener(f -> channel.close());
             return;
         }
-        token = entry;
+        log.info("agent {} rejected: {}", agentName, reason);
+        control.writeAndFlush(new LoginRejected(reason)).addListener(f -> channel.close());
+    }
+
+    private void loggedIn(Login login, AgentIdentity identity) {
+        token = identity;
         agentName = address(channel.remoteAddress()) + " (" + login.hostname() + ")";
-        runKey = entry.name() + "/" + login.runId();
+        runKey = identity.name() + "/" + login.runId();
         AgentSession previous = registry().addSession(this);
         if (previous != null && previous != this) {
             log.info("agent {} reconnected; dropping its previous connection", agentName);
             previous.channel.eventLoop().execute(() -> previous.close("replaced by a new connection"));
         }
-        log.info("agent {} logged in with token '{}' (agent {})", agentName, entry.name(), login.version());
+        log.info("agent {} logged in as '{}' (agent {})", agentName, identity.name(), login.version());
         send(new LoginAccepted(sessionId, server.nodeName(), FluxVersion.product()));
     }
 
-    private void register(RegisterTunnel r) {
-        if (tunnels.containsKey(r.name())) {
-            reject(r.name(), "this agent already registered a tunnel named '" + r.name() + "'", false);
+    /**
+     * Ends this session because its login is no longer valid (the token was revoked, the account disabled): tells
+     * the agent why, so that it stops rather than reconnects, and closes the connection. Any thread.
+     */
+    public void endLogin(String reason) {
+        channel.eventLoop().execute(() -> {
+            if (closed) {
+                return;
+            }
+            log.info("agent {}: {}; closing its connection", agentName, reason);
+            if (control != null && control.isActive()) {
+                control.writeAndFlush(new LoginRejected(reason)).addListener(f -> close(reason));
+            } else {
+                close(reason);
+            }
+        });
+    }
+
+    /**
+     * Closes the tunnel the control plane knows by this id, if this session serves it, and tells the agent why.
+     * Any thread.
+     */
+    public void closeTunnel(long controlPlaneId, String reason) {
+        channel.eventLoop().execute(() -> {
+            for (Tunnel t : tunnels.values()) {
+                if (Long.valueOf(controlPlaneId).equals(t.controlPlaneId())) {
+                    tunnels.remove(t.name());
+                    t.close();
+                    registry().releaseTunnelSlot(token);
+                    server.gate().tunnelOffline(t);
+                    log.info("[{}] tunnel closed: {}", t.name(), reason);
+                    send(new TunnelClosed(t.name(), reason));
+                    return;
+                }
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private void register(RegisterTunnel request) {
+        if (tunnels.containsKey(request.name()) || !pending.add(request.name())) {
+            reject(request.name(), "this agent already registered a tunnel named '" + request.name() + "'", false);
             return;
         }
+        server.gate().authorize(token, request).whenComplete((grant, failure) -> channel.eventLoop().execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (failure != null) {
+                pending.remove(request.name());
+                Throwable cause = unwrap(failure);
+                if (cause instanceof TunnelRejectedException e) {
+                    reject(request.name(), e.getMessage(), e.retryable());
+                } else {
+                    reject(request.name(), "the node could not authorize the tunnel: "
+                            + TunnelServer.describe(cause), true);
+                }
+                return;
+            }
+            controlPlaneIds.put(request.name(), grant.tunnelId());
+            start(grant.registration());
+        }));
+    }
+
+    private void start(RegisterTunnel r) {
         try {
             registry().acquireTunnelSlot(token);
         } catch (TunnelRejectedException e) {
+            pending.remove(r.name());
             reject(r.name(), e.getMessage(), e.retryable());
             return;
         }
@@ -291,6 +393,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                         + "' is not supported by this node (supported: tcp, udp, http)", false);
             }
         } catch (TunnelRejectedException e) {
+            pending.remove(r.name());
             registry().releaseTunnelSlot(token);
             reject(r.name(), e.getMessage(), e.retryable());
         }
@@ -309,7 +412,10 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             registry().releaseTunnelSlot(token);
             return;
         }
+        pending.remove(tunnel.name());
+        tunnel.controlPlaneId(controlPlaneIds.remove(tunnel.name()));
         tunnels.put(tunnel.name(), tunnel);
+        server.gate().tunnelOnline(tunnel);
         int port = tunnel instanceof TcpTunnel t ? t.port() : tunnel instanceof UdpTunnel u ? u.port() : 0;
         log.info("[{}] tunnel ready {}", tunnel.name(), String.join(" ", tunnel.urls()));
         send(new TunnelReady(tunnel.name(), port, tunnel.urls()));
@@ -317,6 +423,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
 
     /** Called on this session's event loop when a registration fails after it started. */
     void rejectLater(String name, TunnelRejectedException e) {
+        pending.remove(name);
+        controlPlaneIds.remove(name);
         registry().releaseTunnelSlot(token);
         reject(name, e.getMessage(), e.retryable());
     }

@@ -15,6 +15,7 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
     private final AgentSession session;
     private final String localAddress;
     private final TrafficCounter counter = new TrafficCounter();
+    private volatile Long controlPlaneId;
 
     Tunnel(String name, AgentSession session, String localAddress) {
         this.name = name;
@@ -37,6 +38,15 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
 
     public TrafficCounter counter() {
         return counter;
+    }
+
+    /** The control plane's id of this tunnel; null in standalone mode. */
+    public Long controlPlaneId() {
+        return controlPlaneId;
+    }
+
+    void controlPlaneId(Long id) {
+        this.controlPlaneId = id;
     }
 
     /** Public URLs, e.g. {@code http://web.tunnel.example.com}. */

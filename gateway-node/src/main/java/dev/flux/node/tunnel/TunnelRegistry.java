@@ -1,6 +1,5 @@
 package dev.flux.node.tunnel;
 
-import dev.flux.node.config.NodeConfig.TokenEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,16 +49,17 @@ public final class TunnelRegistry {
     }
 
     /** Counts a new tunnel against its token's limit. */
-    synchronized void acquireTunnelSlot(TokenEntry token) throws TunnelRejectedException {
+    synchronized void acquireTunnelSlot(AgentIdentity token) throws TunnelRejectedException {
         int n = tunnelsPerToken.getOrDefault(token.name(), 0);
         if (token.maxTunnels() > 0 && n >= token.maxTunnels()) {
-            throw new TunnelRejectedException("token '" + token.name() + "' may run at most " + token.maxTunnels()
+            throw new TunnelRejectedException((token.userId() == null ? "token '" + token.name() + "'"
+                    : token.name()) + " may run at most " + token.maxTunnels()
                     + " tunnels on this node and already runs " + n, false);
         }
         tunnelsPerToken.put(token.name(), n + 1);
     }
 
-    synchronized void releaseTunnelSlot(TokenEntry token) {
+    synchronized void releaseTunnelSlot(AgentIdentity token) {
         tunnelsPerToken.computeIfPresent(token.name(), (k, n) -> n <= 1 ? null : n - 1);
     }
 

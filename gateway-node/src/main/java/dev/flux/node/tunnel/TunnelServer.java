@@ -1,9 +1,7 @@
 package dev.flux.node.tunnel;
 
 import dev.flux.node.config.NodeConfig;
-import dev.flux.node.config.NodeConfig.TokenEntry;
 import dev.flux.protocol.FluxVersion;
-import dev.flux.protocol.auth.TokenVerifier;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.stream.Http2Transport;
@@ -50,7 +48,7 @@ public final class TunnelServer {
     private final EventLoopGroup workerGroup;
     private final ChannelGroup openChannels;
     private final TunnelRegistry registry = new TunnelRegistry();
-    private final TokenVerifier<TokenEntry> tokens;
+    private final AgentGate gate;
     private final PortRanges portRanges;
     private final Duration udpSessionIdle;
     private volatile int vhostPort = -1;
@@ -58,14 +56,28 @@ public final class TunnelServer {
 
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                         ChannelGroup openChannels) {
-        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE);
+        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE,
+                new StaticAgentGate(config.tokens()));
+    }
+
+    /** A standalone node's tunnel server with a UDP session idle time of its own (tests). */
+    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                        ChannelGroup openChannels, Duration udpSessionIdle) {
+        this(config, sslContext, bossGroup, workerGroup, openChannels, udpSessionIdle,
+                new StaticAgentGate(config.tokens()));
+    }
+
+    public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                        ChannelGroup openChannels, AgentGate gate) {
+        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE, gate);
     }
 
     /**
      * @param udpSessionIdle how long a UDP tunnel keeps a visitor's session without traffic in either direction
+     * @param gate who may log in and which tunnels they get
      */
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
-                        ChannelGroup openChannels, Duration udpSessionIdle) {
+                        ChannelGroup openChannels, Duration udpSessionIdle, AgentGate gate) {
         if (udpSessionIdle.isNegative() || udpSessionIdle.isZero()) {
             throw new IllegalArgumentException("udpSessionIdle: " + udpSessionIdle + " (expected: > 0)");
         }
@@ -76,15 +88,7 @@ public final class TunnelServer {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.portRanges = new PortRanges(config.allowPorts());
-        TokenVerifier.Builder<TokenEntry> b = TokenVerifier.builder();
-        for (TokenEntry t : config.tokens()) {
-            if (t.token() != null) {
-                b.addPlain(t.token(), t);
-            } else {
-                b.addHash(t.tokenHash(), t);
-            }
-        }
-        this.tokens = b.build();
+        this.gate = gate;
     }
 
     public TunnelRegistry registry() {
@@ -95,8 +99,8 @@ public final class TunnelServer {
         return config;
     }
 
-    TokenVerifier<TokenEntry> tokens() {
-        return tokens;
+    AgentGate gate() {
+        return gate;
     }
 
     /** Every connection this node accepted, agents' and visitors'. */

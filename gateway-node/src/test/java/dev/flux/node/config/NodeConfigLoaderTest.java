@@ -358,6 +358,55 @@ class NodeConfigLoaderTest {
         assertThat(config.toString()).doesNotContain(TOKEN).contains("alice");
     }
 
+    @Test
+    void aControlPlaneReplacesTheTokens() throws IOException {
+        NodeConfig config = parse("""
+                [controlPlane]
+                url = "http://127.0.0.1:8443/"
+                credential = "%s"
+                """.formatted(TOKEN));
+        assertThat(config.tokens()).isEmpty();
+        assertThat(config.controlPlane().url()).hasToString("http://127.0.0.1:8443");
+        assertThat(config.controlPlane().credential()).isEqualTo(TOKEN);
+        assertThat(config.controlPlane().requestTimeout()).hasSeconds(10);
+        assertThat(config.controlPlane().toString()).doesNotContain(TOKEN);
+
+        Files.writeString(dir.resolve("node.credential"), TOKEN + "\n");
+        NodeConfig fromFile = parse("""
+                [controlPlane]
+                url = "https://cp.example.com"
+                credentialFile = "node.credential"
+                requestTimeout = 3
+                """);
+        assertThat(fromFile.controlPlane().credential()).isEqualTo(TOKEN);
+        assertThat(fromFile.controlPlane().requestTimeout()).hasSeconds(3);
+        assertThat(parse(ALICE).controlPlane()).isNull();
+    }
+
+    @Test
+    void controlPlaneMistakesAreNamed() {
+        assertThat(failure("""
+                [controlPlane]
+                url = "ftp://cp.example.com"
+                """)).containsExactly(
+                "controlPlane.url: 'ftp://cp.example.com' is not an http(s) URL (expected: such as http://127.0.0.1:8443)",
+                "controlPlane: set either 'credential' or 'credentialFile' (a file holding it), not neither; the"
+                        + " credential is shown once by POST /api/v1/nodes");
+        assertThat(failure(ALICE + """
+                [controlPlane]
+                url = "http://127.0.0.1:8443"
+                credential = "secret"
+                """)).containsExactly(
+                "tokens: [[tokens]] is not used with [controlPlane]: the control plane decides which tokens may"
+                        + " connect; remove the [[tokens]] entries",
+                "controlPlane.credential: not a node credential (expected: flx_..., as POST /api/v1/nodes returned it)");
+        assertThat(failure("""
+                [controlPlane]
+                url = "http://127.0.0.1:8443"
+                credentialFile = "missing.txt"
+                """)).hasSize(1).first().asString().startsWith("controlPlane.credentialFile: file not found: ");
+    }
+
     private NodeConfig parse(String toml) {
         return NodeConfigLoader.parse(toml, "node.toml", dir);
     }

@@ -34,6 +34,7 @@ class ControlFrameRoundTripTest {
                 new Login("flx_t", "run", "dev", null),
                 new LoginAccepted("sess-5f2c9a", "eu-west-1", "0.1.0"),
                 new LoginRejected("token not recognised"),
+                new LoginRejected("control plane unreachable", true),
                 new RegisterTunnel("web", "http", "127.0.0.1:8080", 0, "web",
                         List.of("app.example.com", "www.example.com"), "localhost:8080", "alice", "s3cr3t\"pw"),
                 new RegisterTunnel("ssh", "tcp", "127.0.0.1:22", 6022, null, null, null, null, null),

@@ -1,0 +1,14 @@
+package dev.flux.node.tunnel;
+
+/**
+ * Who an agent logged in as, and the limits that apply to it on this node.
+ *
+ * @param name how logs and limits name it: the token's name in standalone mode, {@code user (token 12)} with a
+ *             control plane
+ * @param maxTunnels at most this many tunnels at once; 0 is unlimited
+ * @param maxConnectionsPerTunnel at most this many open connections per tunnel; 0 is unlimited
+ * @param userId the control plane's user id; null in standalone mode
+ * @param tokenId the control plane's token id; null in standalone mode
+ */
+public record AgentIdentity(String name, int maxTunnels, int maxConnectionsPerTunnel, Long userId, Long tokenId) {
+}
