@@ -61,21 +61,4 @@ class TrafficReport {
                 .map(hour -> new Hour(hour, byHour.getOrDefault(hour, Traffic.NONE)))
                 .toList();
     }
-
-    /** Each tunnel's traffic of the last 24 hours, by tunnel id (tunnels without samples are absent). */
-    Map<Long, Traffic> perTunnelLast24Hours(@Nullable Long userId, Instant now) {
-        Map<Long, Traffic> traffic = new HashMap<>();
-        jdbc.sql("""
-                        SELECT s.tunnel_id, sum(s.bytes_in) AS bytes_in, sum(s.bytes_out) AS bytes_out,
-                               sum(s.connections) AS connections
-                        FROM traffic_samples s JOIN tunnels t ON t.id = s.tunnel_id
-                        WHERE s.minute >= :since AND (CAST(:userId AS bigint) IS NULL OR t.user_id = :userId)
-                        GROUP BY s.tunnel_id""")
-                .param("since", Rows.param(now.minus(24, ChronoUnit.HOURS)))
-                .param("userId", userId)
-                .query((rs, row) -> traffic.put(rs.getLong("tunnel_id"), new Traffic(rs.getLong("bytes_in"),
-                        rs.getLong("bytes_out"), rs.getLong("connections"))))
-                .list();
-        return traffic;
-    }
 }

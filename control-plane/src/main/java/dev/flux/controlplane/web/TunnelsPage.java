@@ -7,9 +7,7 @@ import dev.flux.controlplane.tunnel.Tunnel;
 import dev.flux.controlplane.tunnel.TunnelController;
 import dev.flux.controlplane.tunnel.TunnelRepository;
 import dev.flux.controlplane.tunnel.TunnelStates;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -28,10 +26,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @RequestMapping("/tunnels")
 class TunnelsPage {
 
-    /** One row of the list: the tunnel and its traffic of the last 24 hours. */
-    public record Row(Tunnel tunnel, TrafficReport.Traffic traffic) {
+    /** One row of the list: the tunnel, with its traffic of the last 24 hours as the API reports it. */
+    public record Row(Tunnel tunnel) {
 
+        /** The public URL; for a tunnel no node serves yet, what it holds (subdomain, domain or port). */
         public String address() {
+            if (tunnel.publicUrl() != null) {
+                return tunnel.publicUrl();
+            }
             if (tunnel.subdomain() != null) {
                 return tunnel.subdomain() + " (subdomain)";
             }
@@ -41,28 +43,29 @@ class TunnelsPage {
             return tunnel.remotePort() == null ? "" : tunnel.type().id() + " port " + tunnel.remotePort();
         }
 
+        /** {@code online}, {@code offline} or {@code disabled}. */
+        public String state() {
+            return tunnel.enabled() ? tunnel.state() : "disabled";
+        }
+
         public String bytesIn() {
-            return Bytes.format(traffic.bytesIn());
+            return Bytes.format(tunnel.bytesIn());
         }
 
         public String bytesOut() {
-            return Bytes.format(traffic.bytesOut());
+            return Bytes.format(tunnel.bytesOut());
         }
     }
 
     private final TunnelRepository tunnels;
     private final TunnelController api;
     private final TunnelStates states;
-    private final TrafficReport traffic;
     private final PageActions actions;
-    private final Clock clock = Clock.systemUTC();
 
-    TunnelsPage(TunnelRepository tunnels, TunnelController api, TunnelStates states, TrafficReport traffic,
-                PageActions actions) {
+    TunnelsPage(TunnelRepository tunnels, TunnelController api, TunnelStates states, PageActions actions) {
         this.tunnels = tunnels;
         this.api = api;
         this.states = states;
-        this.traffic = traffic;
         this.actions = actions;
     }
 
@@ -81,9 +84,7 @@ class TunnelsPage {
 
     @GetMapping("/{id}")
     String show(@AuthenticationPrincipal WebUser me, @PathVariable long id, Model model) {
-        Tunnel tunnel = find(id, me.asApiPrincipal());
-        Map<Long, TrafficReport.Traffic> byTunnel = traffic.perTunnelLast24Hours(tunnel.userId(), clock.instant());
-        model.addAttribute("row", new Row(tunnel, byTunnel.getOrDefault(id, TrafficReport.Traffic.NONE)));
+        model.addAttribute("row", new Row(find(id, me.asApiPrincipal())));
         return "tunnel";
     }
 
@@ -114,22 +115,13 @@ class TunnelsPage {
     private String change(WebUser me, long id, RedirectAttributes flash, String done, Runnable change) {
         Tunnel tunnel = find(id, me.asApiPrincipal());
         return actions.run(flash, "/tunnels", () -> {
-            try {
-                change.run();
-            } catch (UnsupportedOperationException e) {
-                throw ApiException.unprocessable("not_available",
-                        "this control plane cannot change tunnel states yet (it has no node API)");
-            }
+            change.run();
             flash.addFlashAttribute("notice", "tunnel '" + tunnel.name() + "' was " + done);
         });
     }
 
     private List<Row> rows(WebUser me) {
-        Long scope = me.administrator() ? null : me.userId();
-        Map<Long, TrafficReport.Traffic> byTunnel = traffic.perTunnelLast24Hours(scope, clock.instant());
-        return tunnels.findAll(scope).stream()
-                .map(t -> new Row(t, byTunnel.getOrDefault(t.id(), TrafficReport.Traffic.NONE)))
-                .toList();
+        return tunnels.findAll(me.administrator() ? null : me.userId()).stream().map(Row::new).toList();
     }
 
     private Tunnel find(long id, ApiPrincipal caller) {

@@ -174,7 +174,7 @@ class BrowserTest extends WebTestSupport {
         waitFor(By.id("tunnel-rows"));
         long admin = userRepository.findByUsername("admin").orElseThrow().id();
         long appeared = tunnels.insert(admin, "api-staging", TunnelType.TCP, "localhost:5432", null, null, 22001,
-                null);
+                null, null);
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.presenceOfElementLocated(By.id("tunnel-" + appeared)));
         assertThat(text(By.id("tunnel-" + appeared))).contains("api-staging", "tcp port 22001");
@@ -220,7 +220,7 @@ class BrowserTest extends WebTestSupport {
 
     private void seedTrafficForTheDashboard() {
         long admin = userRepository.findByUsername("admin").orElseThrow().id();
-        long web = tunnels.insert(admin, "web", TunnelType.HTTP, "localhost:8080", "demo-web", null, null, null);
+        long web = tunnels.insert(admin, "web", TunnelType.HTTP, "localhost:8080", "demo-web", null, null, null, null);
         jdbc.sql("UPDATE tunnels SET state = 'online' WHERE id = :id").param("id", web).update();
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         for (int i = 0; i < 24; i++) {

@@ -156,7 +156,7 @@ class WebSecurityTest extends WebTestSupport {
         CreatedToken aliceToken = issuer.issue(alice.id(), false, "alice-laptop", EnumSet.of(Scope.TUNNELS), null,
                 "alice");
         long aliceTunnel = tunnels.insert(alice.id(), "alice-web", TunnelType.HTTP, "localhost:8080", "alice-web",
-                null, null, null);
+                null, null, null, null);
         MockHttpSession bob = signIn("bob", PASSWORD);
 
         mvc.perform(get("/tokens").session(bob)).andExpect(status().isOk())
@@ -191,9 +191,29 @@ class WebSecurityTest extends WebTestSupport {
         mvc.perform(post("/tokens/" + aliceToken.token().id() + "/revoke").session(aliceSession).with(csrf()))
                 .andExpect(redirectedUrl("/tokens"));
         assertThat(tokens.findById(aliceToken.token().id()).orElseThrow().revokedAt()).isNotNull();
+        mvc.perform(post("/tunnels/" + aliceTunnel + "/disable").session(aliceSession).with(csrf()))
+                .andExpect(redirectedUrl("/tunnels"));
+        assertThat(tunnels.findById(aliceTunnel).orElseThrow().enabled()).as("enabled after Disable").isFalse();
+        assertThat(nodeEvents(aliceTunnel)).as("events for the nodes").containsExactly("tunnel_disabled");
+        mvc.perform(get("/tunnels/rows").session(aliceSession))
+                .andExpect(content().string(Matchers.containsString(">disabled<")))
+                .andExpect(content().string(Matchers.containsString(">Enable<")));
+        mvc.perform(post("/tunnels/" + aliceTunnel + "/enable").session(aliceSession).with(csrf()))
+                .andExpect(redirectedUrl("/tunnels"));
+        assertThat(tunnels.findById(aliceTunnel).orElseThrow().enabled()).as("enabled after Enable").isTrue();
+        mvc.perform(post("/tunnels/" + aliceTunnel + "/kick").session(aliceSession).with(csrf()))
+                .andExpect(redirectedUrl("/tunnels"));
+        assertThat(nodeEvents(aliceTunnel)).containsExactly("tunnel_disabled", "tunnel_kicked");
         mvc.perform(post("/tunnels/" + aliceTunnel + "/delete").session(aliceSession).with(csrf()))
                 .andExpect(redirectedUrl("/tunnels"));
         assertThat(tunnels.findById(aliceTunnel)).isEmpty();
+        assertThat(nodeEvents(aliceTunnel)).containsExactly("tunnel_disabled", "tunnel_kicked", "tunnel_deleted");
+    }
+
+    /** The kinds of the node events about a tunnel, oldest first. */
+    private List<String> nodeEvents(long tunnelId) {
+        return jdbc.sql("SELECT kind FROM node_events WHERE tunnel_id = :id ORDER BY seq").param("id", tunnelId)
+                .query(String.class).list();
     }
 
     @Test
