@@ -170,13 +170,13 @@ class ControlPlaneApiTest {
     }
 
     @Test
-    void twentyParallelReservationsOfOneSubdomainHaveOneWinner() throws Exception {
+    void fiftyParallelReservationsOfOneSubdomainHaveOneWinner() throws Exception {
         List<String> racers = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 50; i++) {
             long id = users.insertIfAbsent("racer" + i, "{noop}unused", Role.USER, 10, 5).orElseThrow().id();
             racers.add(issuer.issue(id, false, "race", EnumSet.of(Scope.TUNNELS), null, "test").secret());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(20);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Response>> attempts = new ArrayList<>();
@@ -192,7 +192,7 @@ class ControlPlaneApiTest {
                 responses.add(attempt.get(60, TimeUnit.SECONDS));
             }
             assertThat(responses).filteredOn(r -> r.status() == 201).hasSize(1);
-            assertThat(responses).filteredOn(r -> r.status() == 409).hasSize(19)
+            assertThat(responses).filteredOn(r -> r.status() == 409).hasSize(49)
                     .allSatisfy(r -> assertThat(r.body().path("message").asString())
                             .isEqualTo("subdomain 'race' is taken"));
         } finally {
