@@ -43,6 +43,11 @@ class TunnelsPage {
             return tunnel.remotePort() == null ? "" : tunnel.type().id() + " port " + tunnel.remotePort();
         }
 
+        /** Whether the address is a URL a browser opens (http and https tunnels served by a node). */
+        public boolean browsable() {
+            return tunnel.publicUrl() != null && tunnel.type().byHostName();
+        }
+
         /** {@code online}, {@code offline} or {@code disabled}. */
         public String state() {
             return tunnel.enabled() ? tunnel.state() : "disabled";

@@ -177,7 +177,7 @@ class BrowserTest extends WebTestSupport {
                 null, null);
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.presenceOfElementLocated(By.id("tunnel-" + appeared)));
-        assertThat(text(By.id("tunnel-" + appeared))).contains("api-staging", "tcp port 22001");
+        assertThat(text(By.id("tunnel-" + appeared))).contains("api-staging", "tcp://tunnel.example.com:22001");
         screenshot("tunnels");
 
         open("/audit");
@@ -221,7 +221,15 @@ class BrowserTest extends WebTestSupport {
     private void seedTrafficForTheDashboard() {
         long admin = userRepository.findByUsername("admin").orElseThrow().id();
         long web = tunnels.insert(admin, "web", TunnelType.HTTP, "localhost:8080", "demo-web", null, null, null, null);
-        jdbc.sql("UPDATE tunnels SET state = 'online' WHERE id = :id").param("id", web).update();
+        // a node that registered and heart-beats, serving the tunnel: the list shows it online with its URL
+        long node = jdbc.sql("""
+                        INSERT INTO nodes (name, public_host, subdomain_host, credential_hash, tunnel_host, tunnel_port,
+                                           http_port, fingerprint, version, registered_at, last_heartbeat_at)
+                        VALUES ('edge-1', 'tunnel.example.com', 'tunnel.example.com', 'sha256:screenshot',
+                                'tunnel.example.com', 7000, 80, 'SHA256:screenshot', 'dev', now(), now())
+                        RETURNING id""").query(Long.class).single();
+        jdbc.sql("UPDATE tunnels SET state = 'online', served_by = :node, last_seen_at = now() WHERE id = :id")
+                .param("node", node).param("id", web).update();
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         for (int i = 0; i < 24; i++) {
             long bytes = 40_000_000L + (long) (30_000_000 * Math.sin(i / 3.0)) + i * 2_000_000L;
