@@ -389,8 +389,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 case "http" -> registerHttp(r);
                 case "tcp" -> server.bindTcp(this, r);
                 case "udp" -> server.bindUdp(this, r);
+                case "https" -> registerHttps(r);
                 default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
-                        + "' is not supported by this node (supported: tcp, udp, http)", false);
+                        + "' is not supported by this node (supported: tcp, udp, http, https)", false);
             }
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
@@ -402,6 +403,12 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private void registerHttp(RegisterTunnel r) throws TunnelRejectedException {
         HttpTunnel tunnel = server.newHttpTunnel(this, r);
         registry().claimHosts(tunnel);
+        ready(tunnel);
+    }
+
+    private void registerHttps(RegisterTunnel r) throws TunnelRejectedException {
+        Tunnel tunnel = server.newHttpsTunnel(this, r);
+        registry().claimHttpsHosts(tunnel, tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts());
         ready(tunnel);
     }
 
