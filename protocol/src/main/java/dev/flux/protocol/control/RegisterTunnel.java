@@ -6,11 +6,11 @@ import java.util.List;
  * Agent → node: expose a tunnel.
  *
  * @param name              unique per agent
- * @param tunnelType        {@code tcp} or {@code http}
+ * @param tunnelType        {@code tcp}, {@code udp}, {@code http} or {@code https}
  * @param localAddress      the local target as the agent sees it ({@code host:port}), for error pages and logs
  * @param remotePort        tcp only: requested port, 0 to let the node allocate one
  * @param subdomain         http only: a label under the node's subdomain host, or null
- * @param customDomains     http only: full host names, may be empty
+ * @param customDomains     http and https only: full host names, may be empty
  * @param hostHeaderRewrite http only: value for the Host header sent to the local service, or null
  * @param httpUser          http only: basic-auth user required from visitors, or null
  * @param httpPassword      http only: basic-auth password, or null
