@@ -82,7 +82,8 @@ public final class GatewayNode implements AutoCloseable {
                 node.tunnelServer.vhostPort(node.vhostAddress.getPort());
             }
             if (node.httpsServer != null) {
-                node.vhostHttpsAddress = node.httpsServer.start(config.vhostBindAddr(), config.https().vhostHttpsPort());
+                node.vhostHttpsAddress = node.httpsServer.start(config.vhostBindAddr(),
+                        config.https().vhostHttpsPort());
                 node.tunnelServer.vhostHttps(node.vhostHttpsAddress.getPort(), node.httpsCertificates);
             }
             node.tunnelAddress = node.tunnelServer.start();

@@ -548,8 +548,9 @@ class AgentConfigLoaderTest {
     void exampleFileLoads() {
         AgentConfig config = AgentConfigLoader.load(Path.of("../docs/examples/flux.toml"));
 
-        assertThat(config.tunnels()).extracting(TunnelConfig::name).containsExactly("ssh", "web");
-        assertThat(config.tunnels()).extracting(TunnelConfig::type).containsExactly(TunnelConfig.TCP, TunnelConfig.HTTP);
+        assertThat(config.tunnels()).extracting(TunnelConfig::name).containsExactly("ssh", "web", "shop");
+        assertThat(config.tunnels()).extracting(TunnelConfig::type)
+                .containsExactly(TunnelConfig.TCP, TunnelConfig.HTTP, TunnelConfig.HTTPS);
     }
 
     @Test

@@ -230,10 +230,10 @@ class NodeApiController {
             throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' has remote port "
                     + tunnel.remotePort() + ", not " + r.remotePort() + fix);
         }
-        if (type == TunnelType.HTTPS && r.tlsTermination() != null
-                && !r.tlsTermination().equals(tunnel.tlsTermination() == null ? "passthrough" : tunnel.tlsTermination())) {
+        String termination = tunnel.tlsTermination() == null ? "passthrough" : tunnel.tlsTermination();
+        if (type == TunnelType.HTTPS && r.tlsTermination() != null && !r.tlsTermination().equals(termination)) {
             throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' has TLS terminated by "
-                    + ("node".equals(tunnel.tlsTermination()) ? "the node" : "the local service (passthrough)")
+                    + ("node".equals(termination) ? "the node" : "the local service (passthrough)")
                     + ", not tlsTermination '" + r.tlsTermination() + "'" + fix);
         }
         if (tunnel.node() != null && !tunnel.node().equals(node.name())) {

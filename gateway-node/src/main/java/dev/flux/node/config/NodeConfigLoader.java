@@ -107,7 +107,8 @@ public final class NodeConfigLoader {
         List<CertificateEntry> entries = new ArrayList<>();
         Map<String, String> owners = new HashMap<>();
         for (ConfigTable t : root.tables("certificates")) {
-            List<String> domains = t.strings("domains", d -> DnsNames.isHostName(d.startsWith("*.") ? d.substring(2) : d),
+            List<String> domains = t.strings("domains",
+                    d -> DnsNames.isHostName(d.startsWith("*.") ? d.substring(2) : d),
                     "is not a host name or wildcard (expected: such as app.example.com or *.tunnel.example.com)");
             if (domains.isEmpty() && !t.hasProblems("domains")) {
                 t.problem("domains", "required: the host names this certificate is for, such as"

@@ -40,6 +40,7 @@ import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -408,7 +409,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
 
     private void registerHttps(RegisterTunnel r) throws TunnelRejectedException {
         Tunnel tunnel = server.newHttpsTunnel(this, r);
-        registry().claimHttpsHosts(tunnel, tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts());
+        List<String> hosts = tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts();
+        registry().claimHttpsHosts(tunnel, hosts);
         ready(tunnel);
     }
 

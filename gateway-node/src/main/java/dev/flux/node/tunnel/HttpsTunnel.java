@@ -82,7 +82,8 @@ public final class HttpsTunnel extends Tunnel {
             openStream(client, new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {
-                    stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new TcpTunnel.AgentAnswer(HttpsTunnel.this, publicChannel));
+                    stream.pipeline().addLast(StreamFrameAdapter.INSTANCE,
+                            new TcpTunnel.AgentAnswer(HttpsTunnel.this, publicChannel));
                 }
             }).addListener(f -> publicChannel.eventLoop().execute(() -> {
                 if (!f.isSuccess()) {
