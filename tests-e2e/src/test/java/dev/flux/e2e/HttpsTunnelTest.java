@@ -14,13 +14,12 @@ import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.ManagedProcess;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
+import dev.flux.e2e.framework.TestCertificate;
 import dev.flux.e2e.service.HttpTestServer;
-import dev.flux.protocol.tls.NodeCertificate;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +27,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,8 +53,8 @@ class HttpsTunnelTest {
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
     private static final Pattern URL = Pattern.compile("(https://\\S+)");
 
-    private static NodeCertificate wildcard;
-    private static NodeCertificate serviceCertificate;
+    private static TestCertificate wildcard;
+    private static TestCertificate serviceCertificate;
     private static HttpsServer tlsService;
     private static HttpTestServer web;
     private static NodeProcess standalone;
@@ -65,12 +62,12 @@ class HttpsTunnelTest {
 
     @BeforeAll
     static void startServices() throws Exception {
-        wildcard = NodeCertificate.loadOrGenerate(dir.resolve("wildcard"), List.of("*." + NodeProcess.SUBDOMAIN_HOST))
-                .certificate();
-        serviceCertificate = NodeCertificate.generate(List.of("shop." + NodeProcess.SUBDOMAIN_HOST,
+        wildcard = TestCertificate.generate(List.of("*." + NodeProcess.SUBDOMAIN_HOST));
+        wildcard.writePem(dir.resolve("wildcard"));
+        serviceCertificate = TestCertificate.generate(List.of("shop." + NodeProcess.SUBDOMAIN_HOST,
                 "shop.example.test"));
         tlsService = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        tlsService.setHttpsConfigurator(new HttpsConfigurator(serverContext(serviceCertificate)));
+        tlsService.setHttpsConfigurator(new HttpsConfigurator(serviceCertificate.serverContext()));
         tlsService.createContext("/", ex -> {
             byte[] body = ("server=local-tls\nhost=" + ex.getRequestHeaders().getFirst("Host") + "\n")
                     .getBytes(StandardCharsets.UTF_8);
@@ -117,8 +114,8 @@ class HttpsTunnelTest {
         return """
                 vhostHTTPSPort = %d
                 certificates = [ { domains = ["*.%s"], certFile = "%s", keyFile = "%s" } ]
-                """.formatted(httpsPort, NodeProcess.SUBDOMAIN_HOST, dir.resolve("wildcard/node.crt"),
-                dir.resolve("wildcard/node.key"));
+                """.formatted(httpsPort, NodeProcess.SUBDOMAIN_HOST, dir.resolve("wildcard/cert.pem"),
+                dir.resolve("wildcard/key.pem"));
     }
 
     @ParameterizedTest(name = "{0}: TLS by {1}")
@@ -130,7 +127,7 @@ class HttpsTunnelTest {
     void standaloneNodeRoutesBySni(String host, String terminatedBy) throws Exception {
         int httpsPort = standaloneHttpsPort;
         boolean local = terminatedBy.equals("local-tls");
-        X509Certificate expected = local ? serviceCertificate.leaf() : wildcard.leaf();
+        X509Certificate expected = local ? serviceCertificate.certificate() : wildcard.certificate();
         String response = new SniHttpsClient(httpsPort, expected).get(host, "/info");
         assertThat(response).startsWith("HTTP/1.1 200");
         if (local) {
@@ -140,14 +137,14 @@ class HttpsTunnelTest {
                     .contains("x-forwarded-host=" + host);
         }
         // the certificate the other side would present is not the one met here
-        X509Certificate other = local ? wildcard.leaf() : serviceCertificate.leaf();
+        X509Certificate other = local ? wildcard.certificate() : serviceCertificate.certificate();
         assertThatThrownBy(() -> new SniHttpsClient(httpsPort, other).get(host, "/info"))
                 .isInstanceOf(SSLException.class);
     }
 
     @Test
     void unknownHostNamesAreRefused() throws Exception {
-        assertThatThrownBy(() -> new SniHttpsClient(standaloneHttpsPort, wildcard.leaf())
+        assertThatThrownBy(() -> new SniHttpsClient(standaloneHttpsPort, wildcard.certificate())
                 .get("nobody.tunnel.test", "/")).isInstanceOf(SSLException.class);
         standalone.process().awaitLine(Pattern.compile("https connection from .* closed: no https tunnel serves "
                 + "nobody\\.tunnel\\.test"), Duration.ofSeconds(5));
@@ -172,12 +169,12 @@ class HttpsTunnelTest {
                 "--subdomain", "shop");
         await("the running agent to serve " + terminated)
                 .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(new SniHttpsClient(httpsPort, wildcard.leaf())
+                .untilAsserted(() -> assertThat(new SniHttpsClient(httpsPort, wildcard.certificate())
                         .get(terminated.getHost(), "/info")).startsWith("HTTP/1.1 200").contains("server=web")
                         .contains("x-forwarded-proto=https"));
         await("the running agent to serve " + passthrough)
                 .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(new SniHttpsClient(httpsPort, serviceCertificate.leaf())
+                .untilAsserted(() -> assertThat(new SniHttpsClient(httpsPort, serviceCertificate.certificate())
                         .get(passthrough.getHost(), "/info")).startsWith("HTTP/1.1 200")
                         .contains("server=local-tls"));
 
@@ -200,16 +197,5 @@ class HttpsTunnelTest {
 
     private static String output(ManagedProcess process) {
         return process.lines().stream().map(l -> l.text()).collect(Collectors.joining("\n"));
-    }
-
-    private static SSLContext serverContext(NodeCertificate certificate) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("key", certificate.key(), new char[0], certificate.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
     }
 }
