@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     "Create a tunnel and print its public URL, e.g.",
     "  fluxctl tunnel add http 8080 --subdomain wx",
     "  fluxctl tunnel add tcp 192.168.1.10:22 --remote-port 26022",
+    "  fluxctl tunnel add https 8443 --subdomain shop      (the local service speaks TLS)",
+    "  fluxctl tunnel add https 8080 --subdomain shop --terminate      (the node speaks TLS)",
     "The agent running on this machine (fluxctl up) serves it within a second; --run starts one instead."})
 final class TunnelAddCommand implements Callable<Integer> {
 
@@ -56,6 +58,10 @@ final class TunnelAddCommand implements Callable<Integer> {
     @Option(names = "--remote-port", paramLabel = "PORT",
             description = "tcp/udp: the public port to ask for (default: a free one).")
     Integer remotePort;
+
+    @Option(names = "--terminate", description = "https: the node terminates TLS with its certificate for the "
+            + "host and forwards plain HTTP to TARGET (default: TLS passes through to TARGET, which must speak it).")
+    boolean terminate;
 
     @Option(names = "--run", description = "Then serve it (and your other tunnels) in the foreground until Ctrl-C.")
     boolean run;
@@ -110,11 +116,20 @@ final class TunnelAddCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--remote-port: " + remotePort
                     + " is not a port (expected: 1-65535)");
         }
+        if (terminate && !"https".equals(t)) {
+            throw new ParameterException(spec.commandLine(), "--terminate is for https tunnels; a " + t
+                    + " tunnel has no TLS for the node to terminate");
+        }
+        if ("https".equals(t) && !terminate && basicAuth != null) {
+            throw new ParameterException(spec.commandLine(), "--basic-auth on an https tunnel needs --terminate: "
+                    + "with TLS passed through to the local service the node sees no request to check");
+        }
         if (basicAuth != null && basicAuth.indexOf(':') <= 0) {
             throw new ParameterException(spec.commandLine(), "--basic-auth: expected USER:PASSWORD, e.g. "
                     + "alice:s3cret");
         }
         String tunnelName = name != null ? name : subdomain != null ? subdomain : t + "-" + LocalTarget.port(local);
-        return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth);
+        return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
+                terminate ? "node" : null);
     }
 }

@@ -62,6 +62,23 @@ class TunnelCommandTest {
     }
 
     @Test
+    void addHttpsPassesTlsThroughUnlessToldToTerminate() {
+        CliRun.Result shop = fluxctl("tunnel", "add", "https", "8443", "--subdomain", "shop", "--admin-port", "0");
+        assertThat(shop.exitCode()).as(shop.err()).isZero();
+        assertThat(shop.out()).startsWith("tunnel shop created: https://shop.tunnel.test" + System.lineSeparator());
+        assertThat(cp.tunnel("alice", "shop")).containsEntry("type", "https").doesNotContainKey("tlsTermination");
+
+        CliRun.Result app = fluxctl("tunnel", "add", "https", "8080", "--subdomain", "app", "--terminate",
+                "--basic-auth", "u:p", "--admin-port", "0");
+        assertThat(app.exitCode()).as(app.err()).isZero();
+        assertThat(cp.tunnel("alice", "app")).containsEntry("tlsTermination", "node").containsEntry("basicAuth", "u:p");
+
+        assertUsage(fluxctl("tunnel", "add", "http", "8080", "--terminate"), "--terminate is for https tunnels");
+        assertUsage(fluxctl("tunnel", "add", "https", "8443", "--basic-auth", "u:p"),
+                "--basic-auth on an https tunnel needs --terminate");
+    }
+
+    @Test
     void addTcpAndUdpWithHostPortTargets() {
         CliRun.Result tcp = fluxctl("tunnel", "add", "tcp", "22", "--remote-port", "6022", "--admin-port", "0");
         assertThat(tcp.out()).startsWith("tunnel tcp-22 created: tcp://tunnel.test:6022");

@@ -356,7 +356,9 @@ public final class ControlPlaneAgent implements AutoCloseable {
         }
         List<String> domains = t.customDomain() == null ? List.of() : List.of(t.customDomain());
         int remotePort = t.remotePort() == null ? 0 : t.remotePort();
+        String tlsTermination = !TunnelConfig.HTTPS.equals(t.type()) ? null
+                : t.tlsTermination() == null ? "passthrough" : t.tlsTermination();
         return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
-                password);
+                password, tlsTermination);
     }
 }

@@ -160,7 +160,7 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                 return;
             }
             ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels(),
-                    TunnelConfig.HTTP.equals(tunnel.config.type()) ? agent.httpObserver() : null));
+                    TunnelConfig.HTTP.equals(kind) ? agent.httpObserver() : null));
         }
     }
 

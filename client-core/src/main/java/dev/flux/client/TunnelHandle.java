@@ -28,7 +28,8 @@ final class TunnelHandle {
     RegisterTunnel registration() {
         int port = config.remotePort() != 0 ? config.remotePort() : assignedPort;
         return new RegisterTunnel(config.name(), config.type(), localAddress(), port, config.subdomain(),
-                config.customDomains(), config.hostHeaderRewrite(), config.httpUser(), config.httpPassword());
+                config.customDomains(), config.hostHeaderRewrite(), config.httpUser(), config.httpPassword(),
+                config.tlsTermination());
     }
 
     TunnelStatus status() {

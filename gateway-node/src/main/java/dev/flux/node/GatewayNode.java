@@ -7,6 +7,8 @@ import dev.flux.node.controlplane.ControlPlaneLink;
 import dev.flux.node.tunnel.AgentGate;
 import dev.flux.node.tunnel.StaticAgentGate;
 import dev.flux.node.http.HttpServer;
+import dev.flux.node.http.HttpsServer;
+import dev.flux.node.tls.HttpsCertificates;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelServer;
 import dev.flux.protocol.FluxVersion;
@@ -42,11 +44,15 @@ public final class GatewayNode implements AutoCloseable {
     private final ChannelGroup openChannels = new DefaultChannelGroup("flux-node", GlobalEventExecutor.INSTANCE);
     private final TunnelServer tunnelServer;
     private final HttpServer httpServer;
+    /** The HTTPS vhost listener; null when https tunnels are disabled. */
+    private final HttpsServer httpsServer;
     private final Fingerprint fingerprint;
+    private final HttpsCertificates httpsCertificates;
     /** The control plane connection; null in standalone mode. */
     private final ControlPlaneLink controlPlane;
     private InetSocketAddress tunnelAddress;
     private InetSocketAddress vhostAddress;
+    private InetSocketAddress vhostHttpsAddress;
 
     private GatewayNode(NodeConfig config, NodeCertificate certificate) throws IOException {
         this.fingerprint = certificate.fingerprint();
@@ -60,6 +66,9 @@ public final class GatewayNode implements AutoCloseable {
                 openChannels, gate);
         this.httpServer = config.vhostHttpPort() < 0 ? null
                 : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup, openChannels);
+        this.httpsCertificates = HttpsCertificates.load(config.https().certificates());
+        this.httpsServer = !config.https().enabled() ? null : new HttpsServer(tunnelServer.registry(),
+                httpsCertificates, bossGroup, workerGroup, openChannels);
     }
 
     /** Loads or generates the certificate, binds every listener and returns the running node. */
@@ -72,6 +81,11 @@ public final class GatewayNode implements AutoCloseable {
                 node.vhostAddress = node.httpServer.start(config.vhostBindAddr(), config.vhostHttpPort());
                 node.tunnelServer.vhostPort(node.vhostAddress.getPort());
             }
+            if (node.httpsServer != null) {
+                node.vhostHttpsAddress = node.httpsServer.start(config.vhostBindAddr(),
+                        config.https().vhostHttpsPort());
+                node.tunnelServer.vhostHttps(node.vhostHttpsAddress.getPort(), node.httpsCertificates);
+            }
             node.tunnelAddress = node.tunnelServer.start();
         } catch (RuntimeException | InterruptedException e) {
             node.close();
@@ -82,7 +96,8 @@ public final class GatewayNode implements AutoCloseable {
         if (node.controlPlane != null) {
             log.info("control-plane mode: agents are checked by {}", config.controlPlane().url());
             node.controlPlane.start(new ControlPlaneLink.NodeInfo(config.publicHost(), node.tunnelAddress.getPort(),
-                    node.vhostAddress == null ? null : node.vhostAddress.getPort(), null, config.subdomainHost(),
+                    node.vhostAddress == null ? null : node.vhostAddress.getPort(),
+                    node.vhostHttpsAddress == null ? null : node.vhostHttpsAddress.getPort(), config.subdomainHost(),
                     node.fingerprint.toString(), FluxVersion.product()), node.registry());
         }
         return node;
@@ -117,6 +132,11 @@ public final class GatewayNode implements AutoCloseable {
         return vhostAddress;
     }
 
+    /** The vhost HTTPS listener's address, or null when https tunnels are disabled. */
+    public InetSocketAddress vhostHttpsAddress() {
+        return vhostHttpsAddress;
+    }
+
     public Fingerprint fingerprint() {
         return fingerprint;
     }
@@ -137,6 +157,9 @@ public final class GatewayNode implements AutoCloseable {
         }
         if (httpServer != null) {
             httpServer.stop();
+        }
+        if (httpsServer != null) {
+            httpsServer.stop();
         }
         tunnelServer.stop();
         openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -23,7 +23,9 @@ public final class AgentConfigLoader {
     static final int DEFAULT_SERVER_PORT = 7000;
     static final String DEFAULT_LOCAL_IP = "127.0.0.1";
 
-    private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.UDP, TunnelConfig.HTTP);
+    private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.UDP, TunnelConfig.HTTP,
+            TunnelConfig.HTTPS);
+    private static final List<String> TLS_TERMINATIONS = List.of("passthrough", "node");
     private static final List<String> HTTP_ONLY_KEYS =
             List.of("subdomain", "customDomains", "hostHeaderRewrite", "httpUser", "httpPassword");
     private static final Pattern TUNNEL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -119,6 +121,8 @@ public final class AgentConfigLoader {
         // What two tunnels of one agent cannot share, each mapped to the key path of its first user.
         Map<String, String> names = new HashMap<>();
         Map<String, String> hosts = new HashMap<>();
+        // https hosts are served on the node's HTTPS port, a namespace of their own
+        Map<String, String> httpsHosts = new HashMap<>();
         // TCP and UDP ports are separate namespaces on the node: a tcp and a udp tunnel may share a port number
         Map<Integer, String> tcpPorts = new HashMap<>();
         Map<Integer, String> udpPorts = new HashMap<>();
@@ -143,8 +147,24 @@ public final class AgentConfigLoader {
             String hostHeaderRewrite = t.string("hostHeaderRewrite");
             String httpUser = t.string("httpUser");
             String httpPassword = t.secret("httpPassword");
+            String tlsTermination = t.string("tlsTermination");
+            if (tlsTermination != null && !TLS_TERMINATIONS.contains(tlsTermination)) {
+                t.problem("tlsTermination", "'" + tlsTermination + "' is not a TLS termination (expected: "
+                        + "'passthrough' to let the local service terminate TLS, or 'node' to let the node do it)");
+            }
+            if (t.has("tlsTermination") && !TunnelConfig.HTTPS.equals(type)) {
+                t.problem("tlsTermination", "only valid for https tunnels (this tunnel is " + type + ")");
+            }
 
-            if (TunnelConfig.HTTP.equals(type)) {
+            if (TunnelConfig.HTTPS.equals(type)) {
+                tlsTermination = tlsTermination == null ? "passthrough" : tlsTermination;
+                checkHttps(t, customDomains, tlsTermination);
+                claim(t, "subdomain", subdomain == null ? null : subdomain.toLowerCase(Locale.ROOT), httpsHosts,
+                        "subdomain '" + subdomain + "'");
+                for (String domain : customDomains) {
+                    claim(t, "customDomains", domain.toLowerCase(Locale.ROOT), httpsHosts, "domain '" + domain + "'");
+                }
+            } else if (TunnelConfig.HTTP.equals(type)) {
                 checkHttp(t, customDomains);
                 claim(t, "subdomain", subdomain == null ? null : subdomain.toLowerCase(Locale.ROOT), hosts,
                         "subdomain '" + subdomain + "'");
@@ -164,7 +184,7 @@ public final class AgentConfigLoader {
                 }
             }
             tunnels.add(new TunnelConfig(name, type, localIp, localPort, remotePort, subdomain, customDomains,
-                    hostHeaderRewrite, httpUser, httpPassword));
+                    hostHeaderRewrite, httpUser, httpPassword, tlsTermination));
         }
         return tunnels;
     }
@@ -193,6 +213,29 @@ public final class AgentConfigLoader {
             t.problem("an http tunnel needs a 'subdomain' or at least one entry in 'customDomains'");
         }
         if (t.has("httpUser") != t.has("httpPassword")) {
+            String missing = t.has("httpUser") ? "httpPassword" : "httpUser";
+            String present = t.has("httpUser") ? "httpUser" : "httpPassword";
+            t.problem(missing, "required key is missing: '" + present + "' is set and the two go together");
+        }
+    }
+
+    private static void checkHttps(ConfigTable t, List<String> customDomains, String tlsTermination) {
+        if ("passthrough".equals(tlsTermination)) {
+            for (String key : List.of("hostHeaderRewrite", "httpUser", "httpPassword")) {
+                if (t.has(key)) {
+                    t.problem(key, "needs tlsTermination = \"node\": with TLS passed through to the local service,"
+                            + " the node sees no request to check or rewrite");
+                }
+            }
+        }
+        if (t.has("remotePort")) {
+            t.problem("remotePort", "only valid for tcp and udp tunnels; visitors reach an https tunnel through "
+                    + "its 'subdomain' or 'customDomains' on the node's HTTPS port");
+        }
+        if (!t.has("subdomain") && customDomains.isEmpty() && !t.hasProblems("customDomains")) {
+            t.problem("an https tunnel needs a 'subdomain' or at least one entry in 'customDomains'");
+        }
+        if ("node".equals(tlsTermination) && t.has("httpUser") != t.has("httpPassword")) {
             String missing = t.has("httpUser") ? "httpPassword" : "httpUser";
             String present = t.has("httpUser") ? "httpUser" : "httpPassword";
             t.problem(missing, "required key is missing: '" + present + "' is set and the two go together");

@@ -16,6 +16,8 @@ import java.util.List;
  * @param hostHeaderRewrite http: Host header sent to the local service, or null to pass it on unchanged
  * @param httpUser http: basic-auth user the node asks visitors for, or null; set together with the password
  * @param httpPassword http: basic-auth password, or null
+ * @param tlsTermination https: {@code passthrough} (the local service speaks TLS; the default) or {@code node} (the
+ *                       node terminates TLS and the local service speaks plain HTTP); null on other types
  */
 public record TunnelConfig(
         String name,
@@ -27,7 +29,8 @@ public record TunnelConfig(
         List<String> customDomains,
         String hostHeaderRewrite,
         String httpUser,
-        String httpPassword) {
+        String httpPassword,
+        String tlsTermination) {
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
@@ -35,9 +38,18 @@ public record TunnelConfig(
     public static final String UDP = "udp";
     /** The {@code type} of a tunnel the node routes HTTP requests to by host name. */
     public static final String HTTP = "http";
+    /** The {@code type} of a tunnel the node routes TLS connections to by SNI host name. */
+    public static final String HTTPS = "https";
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
+    }
+
+    /** A tunnel without https settings. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.
@@ -46,6 +58,6 @@ public record TunnelConfig(
         return "TunnelConfig[name=" + name + ", type=" + type + ", localIp=" + localIp + ", localPort=" + localPort
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
-                + (httpPassword == null ? null : "<redacted>") + "]";
+                + (httpPassword == null ? null : "<redacted>") + ", tlsTermination=" + tlsTermination + "]";
     }
 }

@@ -8,8 +8,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param type        {@code http}, {@code https}, {@code tcp} or {@code udp}
  * @param localTarget {@code host:port} the agent forwards to
  * @param basicAuth   {@code user:password}, or null
+ * @param tlsTermination https: {@code node} to have the node terminate TLS, {@code passthrough} or null (the
+ *                    default) to pass TLS through to the local service
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
-                               Integer remotePort, String basicAuth) {
+                               Integer remotePort, String basicAuth, String tlsTermination) {
+
+    /** A request without https settings. */
+    public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
+                            Integer remotePort, String basicAuth) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, null);
+    }
 }

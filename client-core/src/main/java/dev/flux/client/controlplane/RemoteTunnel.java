@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param localTarget where the agent forwards to, {@code host:port}
  * @param publicUrl   e.g. {@code http://wx.example.com} or {@code tcp://example.com:26022}; null while no node is known
  * @param basicAuth   {@code user:password} visitors must give, or null
+ * @param tlsTermination https: {@code passthrough} or {@code node}; null for other types (or an older control plane)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteTunnel(
@@ -25,7 +26,8 @@ public record RemoteTunnel(
         Long bytesIn,
         Long bytesOut,
         Long connections,
-        String basicAuth) {
+        String basicAuth,
+        String tlsTermination) {
 
     /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */
     public boolean isEnabled() {

@@ -175,7 +175,75 @@ class AgentConfigLoaderTest {
     @Test
     void unsupportedTypeListsTheSupportedOnes() {
         assertThat(failure(SERVER + "[[tunnels]]\nname = \"files\"\ntype = \"ftp\"\nlocalPort = 21\n")).containsExactly(
-                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http) (tunnel 'files')");
+                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http, https) (tunnel 'files')");
+    }
+
+    @Test
+    void httpsTunnelsPassTlsThroughUnlessTheNodeTerminatesIt() {
+        AgentConfig config = parse(SERVER + """
+                [[tunnels]]
+                name = "shop"
+                type = "https"
+                localPort = 8443
+                subdomain = "shop"
+                [[tunnels]]
+                name = "app"
+                type = "https"
+                tlsTermination = "node"
+                localPort = 8080
+                customDomains = ["app.example.com"]
+                httpUser = "u"
+                httpPassword = "p"
+                [[tunnels]]
+                name = "plain"
+                type = "http"
+                localPort = 8081
+                subdomain = "shop"
+                """);
+        assertThat(config.tunnels()).containsExactly(
+                new TunnelConfig("shop", TunnelConfig.HTTPS, "127.0.0.1", 8443, 0, "shop", List.of(), null, null, null,
+                        "passthrough"),
+                new TunnelConfig("app", TunnelConfig.HTTPS, "127.0.0.1", 8080, 0, null, List.of("app.example.com"),
+                        null, "u", "p", "node"),
+                new TunnelConfig("plain", TunnelConfig.HTTP, "127.0.0.1", 8081, 0, "shop", List.of(), null, null, null,
+                        null));
+    }
+
+    @Test
+    void httpsMistakesAreNamed() {
+        assertThat(failure(SERVER + """
+                [[tunnels]]
+                name = "shop"
+                type = "https"
+                localPort = 8443
+                remotePort = 443
+                httpUser = "u"
+                httpPassword = "p"
+                [[tunnels]]
+                name = "app"
+                type = "https"
+                tlsTermination = "edge"
+                localPort = 8080
+                [[tunnels]]
+                name = "web"
+                type = "http"
+                tlsTermination = "node"
+                localPort = 8080
+                subdomain = "web"
+                """)).containsExactly(
+                "tunnels[0].httpUser: needs tlsTermination = \"node\": with TLS passed through to the local service,"
+                        + " the node sees no request to check or rewrite (tunnel 'shop')",
+                "tunnels[0].httpPassword: needs tlsTermination = \"node\": with TLS passed through to the local"
+                        + " service, the node sees no request to check or rewrite (tunnel 'shop')",
+                "tunnels[0].remotePort: only valid for tcp and udp tunnels; visitors reach an https tunnel through its"
+                        + " 'subdomain' or 'customDomains' on the node's HTTPS port (tunnel 'shop')",
+                "tunnels[0]: an https tunnel needs a 'subdomain' or at least one entry in 'customDomains'"
+                        + " (tunnel 'shop')",
+                "tunnels[1].tlsTermination: 'edge' is not a TLS termination (expected: 'passthrough' to let the local"
+                        + " service terminate TLS, or 'node' to let the node do it) (tunnel 'app')",
+                "tunnels[1]: an https tunnel needs a 'subdomain' or at least one entry in 'customDomains'"
+                        + " (tunnel 'app')",
+                "tunnels[2].tlsTermination: only valid for https tunnels (this tunnel is http) (tunnel 'web')");
     }
 
     @Test
@@ -480,8 +548,9 @@ class AgentConfigLoaderTest {
     void exampleFileLoads() {
         AgentConfig config = AgentConfigLoader.load(Path.of("../docs/examples/flux.toml"));
 
-        assertThat(config.tunnels()).extracting(TunnelConfig::name).containsExactly("ssh", "web");
-        assertThat(config.tunnels()).extracting(TunnelConfig::type).containsExactly(TunnelConfig.TCP, TunnelConfig.HTTP);
+        assertThat(config.tunnels()).extracting(TunnelConfig::name).containsExactly("ssh", "web", "shop");
+        assertThat(config.tunnels()).extracting(TunnelConfig::type)
+                .containsExactly(TunnelConfig.TCP, TunnelConfig.HTTP, TunnelConfig.HTTPS);
     }
 
     @Test

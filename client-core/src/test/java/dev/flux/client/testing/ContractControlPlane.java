@@ -363,7 +363,7 @@ public final class ContractControlPlane implements AutoCloseable {
         }
         String type = (String) t.get("type");
         if (type.startsWith("http")) {
-            out.put("publicUrl", "http://" + t.get("subdomain") + ".tunnel.test");
+            out.put("publicUrl", type + "://" + t.get("subdomain") + ".tunnel.test");
         } else {
             out.put("publicUrl", type + "://tunnel.test:" + t.get("remotePort"));
         }

@@ -161,12 +161,14 @@ class NodeApiController {
 
     record TunnelRequest(long userId, long tokenId, @NotBlank String name, @NotBlank String type,
                          @NotBlank @Size(max = 255) String localTarget, @Nullable String subdomain,
-                         @Nullable String customDomain, @Nullable Integer remotePort) {
+                         @Nullable String customDomain, @Nullable Integer remotePort,
+                         @Nullable String tlsTermination) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AuthorizedTunnel(long tunnelId, @Nullable String subdomain, @Nullable String customDomain,
-                            @Nullable Integer remotePort, @Nullable String basicAuth) {
+                            @Nullable Integer remotePort, @Nullable String basicAuth,
+                            @Nullable String tlsTermination) {
         @Override
         public String toString() {
             return "AuthorizedTunnel[tunnelId=" + tunnelId + "]";
@@ -195,11 +197,11 @@ class NodeApiController {
             tunnels.setLocalTarget(tunnel.id(), r.localTarget().trim());
         } else {
             tunnel = catalog.create(r.userId(), new NewTunnel(r.name(), type, r.localTarget(), r.subdomain(),
-                    r.customDomain(), r.remotePort(), null, null));
+                    r.customDomain(), r.remotePort(), null, null, r.tlsTermination()));
             log.info("node '{}' created tunnel {}/{} for an agent", node.name(), tunnel.username(), tunnel.name());
         }
         return new AuthorizedTunnel(tunnel.id(), tunnel.subdomain(), tunnel.customDomain(), tunnel.remotePort(),
-                tunnel.basicAuth());
+                tunnel.basicAuth(), tunnel.tlsTermination());
     }
 
     private static void checkMatches(Tunnel tunnel, TunnelType type, TunnelRequest r, NodePrincipal node) {
@@ -227,6 +229,12 @@ class NodeApiController {
         if (r.remotePort() != null && r.remotePort() != 0 && !r.remotePort().equals(tunnel.remotePort())) {
             throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' has remote port "
                     + tunnel.remotePort() + ", not " + r.remotePort() + fix);
+        }
+        String termination = tunnel.tlsTermination() == null ? "passthrough" : tunnel.tlsTermination();
+        if (type == TunnelType.HTTPS && r.tlsTermination() != null && !r.tlsTermination().equals(termination)) {
+            throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' has TLS terminated by "
+                    + ("node".equals(termination) ? "the node" : "the local service (passthrough)")
+                    + ", not tlsTermination '" + r.tlsTermination() + "'" + fix);
         }
         if (tunnel.node() != null && !tunnel.node().equals(node.name())) {
             throw ApiException.conflict("wrong_node", "tunnel '" + name + "' is bound to node '" + tunnel.node()

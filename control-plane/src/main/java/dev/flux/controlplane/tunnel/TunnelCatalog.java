@@ -24,6 +24,10 @@ public class TunnelCatalog {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** {@code tlsTermination} of an https tunnel whose local service terminates TLS (the default). */
+    static final String TLS_PASSTHROUGH = "passthrough";
+    /** {@code tlsTermination} of an https tunnel whose node terminates TLS. */
+    static final String TLS_NODE = "node";
 
     private final TunnelRepository tunnels;
     private final UserRepository users;
@@ -61,6 +65,7 @@ public class TunnelCatalog {
             throw ApiException.badRequest("basicAuth: only http and https tunnels can ask visitors for a password");
         }
         checkBasicAuth(request.basicAuth());
+        String tlsTermination = tlsTermination(request);
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -70,7 +75,7 @@ public class TunnelCatalog {
             throw ApiException.unprocessable("quota_exceeded", "quota of " + user.maxTunnels()
                     + (user.maxTunnels() == 1 ? " tunnel" : " tunnels") + " reached");
         }
-        long id = insert(userId, request, subdomain, domain, scope);
+        long id = insert(userId, request, subdomain, domain, scope, tlsTermination);
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
         }
@@ -100,11 +105,33 @@ public class TunnelCatalog {
         }
     }
 
+    /** An https tunnel's TLS termination ({@code passthrough} unless asked otherwise); null for other types. */
+    private static @Nullable String tlsTermination(NewTunnel request) {
+        String termination = request.tlsTermination();
+        if (request.type() != TunnelType.HTTPS) {
+            if (termination != null) {
+                throw ApiException.badRequest("tlsTermination: only https tunnels have it; omit it for "
+                        + request.type().id() + " tunnels");
+            }
+            return null;
+        }
+        termination = termination == null ? TLS_PASSTHROUGH : termination;
+        if (!termination.equals(TLS_PASSTHROUGH) && !termination.equals(TLS_NODE)) {
+            throw ApiException.badRequest("tlsTermination: '" + termination + "' (expected: " + TLS_PASSTHROUGH
+                    + " to let the local service terminate TLS, or " + TLS_NODE + " to let the node do it)");
+        }
+        if (termination.equals(TLS_PASSTHROUGH) && request.basicAuth() != null) {
+            throw ApiException.badRequest("basicAuth: with TLS passed through to the local service the node sees no "
+                    + "request to check; set tlsTermination to " + TLS_NODE + " (fluxctl: --terminate)");
+        }
+        return termination;
+    }
+
     private long insert(long userId, NewTunnel request, @Nullable String subdomain, @Nullable String domain,
-                        NodeScope scope) {
+                        NodeScope scope, @Nullable String tlsTermination) {
         try {
             return tunnels.insert(userId, request.name(), request.type(), request.localTarget().trim(), subdomain,
-                    domain, request.remotePort(), scope.nodeId(), request.basicAuth());
+                    domain, request.remotePort(), scope.nodeId(), request.basicAuth(), tlsTermination);
         } catch (DuplicateKeyException e) {
             String constraint = UniqueViolations.constraintOf(e).orElse("");
             throw switch (constraint) {

@@ -23,7 +23,7 @@ public class TunnelRepository {
                    CASE WHEN t.state = 'online'
                              AND NOT coalesce(srv.last_heartbeat_at > now() - make_interval(secs => %d), false)
                         THEN 'offline' ELSE t.state END AS state,
-                   t.enabled, t.created_at, t.last_seen_at, t.basic_auth,
+                   t.enabled, t.created_at, t.last_seen_at, t.basic_auth, t.tls_termination,
                    url.public_host AS url_host, url.subdomain_host AS url_subdomain_host,
                    url.http_port AS url_http_port, url.https_port AS url_https_port,
                    traffic.bytes_in, traffic.bytes_out, traffic.connections
@@ -60,11 +60,19 @@ public class TunnelRepository {
     public long insert(long userId, String name, TunnelType type, String localTarget, @Nullable String subdomain,
                        @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId,
                        @Nullable String basicAuth) {
+        return insert(userId, name, type, localTarget, subdomain, customDomain, remotePort, nodeId, basicAuth,
+                type == TunnelType.HTTPS ? TunnelCatalog.TLS_PASSTHROUGH : null);
+    }
+
+    /** Inserts a tunnel with its https TLS termination ({@code passthrough} or {@code node}; null for other types). */
+    public long insert(long userId, String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                       @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId,
+                       @Nullable String basicAuth, @Nullable String tlsTermination) {
         return jdbc.sql("""
                         INSERT INTO tunnels (user_id, name, type, local_target, subdomain, custom_domain, remote_port,
-                                             node_id, basic_auth)
+                                             node_id, basic_auth, tls_termination)
                         VALUES (:userId, :name, :type, :localTarget, :subdomain, :customDomain, :remotePort, :nodeId,
-                                :basicAuth)
+                                :basicAuth, :tlsTermination)
                         RETURNING id""")
                 .param("userId", userId)
                 .param("name", name)
@@ -75,6 +83,7 @@ public class TunnelRepository {
                 .param("remotePort", remotePort)
                 .param("nodeId", nodeId)
                 .param("basicAuth", basicAuth)
+                .param("tlsTermination", tlsTermination)
                 .query(Long.class)
                 .single();
     }
@@ -207,6 +216,6 @@ public class TunnelRepository {
                 type, rs.getString("local_target"), subdomain, customDomain, remotePort, rs.getString("node"),
                 rs.getString("state"), rs.getBoolean("enabled"), publicUrl, rs.getLong("bytes_in"),
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
-                Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"));
+                Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"));
     }
 }

@@ -183,6 +183,47 @@ class NodeApiTest {
     }
 
     @Test
+    void httpsTunnelsCarryWhoTerminatesTls() {
+        String cara = signUp("cara");
+        Response passthrough = api.post("/api/v1/tunnels", cara, Map.of("name", "shop", "type", "https",
+                "localTarget", "localhost:8443", "subdomain", "cara-shop"));
+        assertThat(passthrough.status()).as("%s", passthrough).isEqualTo(201);
+        assertThat(passthrough.text("tlsTermination")).isEqualTo("passthrough");
+        assertThat(passthrough.text("publicUrl")).isEqualTo("https://cara-shop.127.0.0.1.nip.io:8443");
+        Response terminated = api.post("/api/v1/tunnels", cara, Map.of("name", "app", "type", "https",
+                "localTarget", "localhost:8080", "subdomain", "cara-app", "tlsTermination", "node",
+                "basicAuth", "cara:s3cret"));
+        assertThat(terminated.status()).as("%s", terminated).isEqualTo(201);
+        assertThat(terminated.text("tlsTermination")).isEqualTo("node");
+
+        JsonNode who = verify(cara).body();
+        assertThat(authorize(who, "shop", "https", Map.of()).text("tlsTermination")).isEqualTo("passthrough");
+        Response app = authorize(who, "app", "https", Map.of("tlsTermination", "node"));
+        assertThat(app.text("tlsTermination")).isEqualTo("node");
+        assertThat(app.text("basicAuth")).isEqualTo("cara:s3cret");
+        Response mismatch = authorize(who, "shop", "https", Map.of("tlsTermination", "node"));
+        assertError(mismatch, 409, "tunnel_mismatch");
+        assertThat(mismatch.text("message")).contains("TLS terminated by the local service (passthrough)");
+        // a node creating the tunnel an agent asks for keeps the agent's choice
+        assertThat(authorize(who, "api", "https", Map.of("subdomain", "cara-api", "tlsTermination", "node"))
+                .text("tlsTermination")).isEqualTo("node");
+        JsonNode config = api.get("/api/v1/agent/config", cara).body().path("tunnels");
+        assertThat(config.get(0).path("tlsTermination").asString()).isEqualTo("passthrough");
+        assertThat(config.get(1).path("tlsTermination").asString()).isEqualTo("node");
+
+        Response wrongValue = api.post("/api/v1/tunnels", cara, Map.of("name", "x", "type", "https",
+                "localTarget", "l:1", "tlsTermination", "edge"));
+        assertError(wrongValue, 400, "bad_request");
+        assertThat(wrongValue.text("message")).startsWith("tlsTermination: 'edge' (expected: passthrough");
+        assertError(api.post("/api/v1/tunnels", cara, Map.of("name", "x", "type", "http", "localTarget", "l:1",
+                "tlsTermination", "node")), 400, "bad_request");
+        Response passwordUnseen = api.post("/api/v1/tunnels", cara, Map.of("name", "x", "type", "https",
+                "localTarget", "l:1", "basicAuth", "a:b"));
+        assertError(passwordUnseen, 400, "bad_request");
+        assertThat(passwordUnseen.text("message")).contains("--terminate");
+    }
+
+    @Test
     void basicAuthGoesToNodesAndAgentsButNeverIntoLists() {
         String bea = signUp("bea");
         Response created = api.post("/api/v1/tunnels", bea, Map.of("name", "admin-ui", "type", "http",
@@ -337,7 +378,7 @@ class NodeApiTest {
     }
 
     private static Map<String, Object> registration() {
-        return Map.of("tunnelHost", "127.0.0.1", "tunnelPort", 7000, "httpPort", 8080,
+        return Map.of("tunnelHost", "127.0.0.1", "tunnelPort", 7000, "httpPort", 8080, "httpsPort", 8443,
                 "fingerprint", "SHA256:abc", "version", "0.1.0-test");
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
  * @param tokens who may connect; never empty in standalone mode, always empty with a control plane
  * @param controlPlane the control plane that decides who may connect and which tunnels they get; null in
  *                     standalone mode
+ * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
  */
 public record NodeConfig(
         String bindAddr,
@@ -38,11 +39,22 @@ public record NodeConfig(
         int heartbeatTimeoutSeconds,
         NodeTlsConfig tls,
         List<TokenEntry> tokens,
-        ControlPlaneConfig controlPlane) {
+        ControlPlaneConfig controlPlane,
+        HttpsConfig https) {
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
+        https = https == null ? HttpsConfig.DISABLED : https;
+    }
+
+    /** A node's settings without an HTTPS vhost port. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED);
     }
 
     /** A standalone node's settings: tokens from the file, no control plane. */
@@ -101,6 +113,42 @@ public record NodeConfig(
             return "TokenEntry[name=" + name + ", token=" + (token == null ? null : "<redacted>")
                     + ", tokenHash=" + tokenHash + ", maxTunnels=" + maxTunnels
                     + ", maxConnectionsPerTunnel=" + maxConnectionsPerTunnel + "]";
+        }
+    }
+
+    /**
+     * The HTTPS vhost: {@code vhostHTTPSPort} and the {@code [[certificates]]} tables.
+     *
+     * @param vhostHttpsPort the port https tunnels are served on (on {@code vhostBindAddr}); 0 picks a free port,
+     *                       -1 (the default) disables https tunnels
+     * @param certificates certificates the node presents for https tunnels with {@code tlsTermination = "node"}
+     */
+    public record HttpsConfig(int vhostHttpsPort, List<CertificateEntry> certificates) {
+
+        /** No HTTPS vhost port: https tunnels are refused. */
+        public static final HttpsConfig DISABLED = new HttpsConfig(-1, List.of());
+
+        public HttpsConfig {
+            certificates = List.copyOf(certificates);
+        }
+
+        public boolean enabled() {
+            return vhostHttpsPort >= 0;
+        }
+    }
+
+    /**
+     * One {@code [[certificates]]} entry: a PEM certificate chain and key for host names, where
+     * {@code *.example.com} covers every name one label below {@code example.com}.
+     *
+     * @param domains host names (lower case) and wildcards the certificate is used for
+     * @param certFile PEM certificate chain, leaf first (absolute)
+     * @param keyFile PEM private key (absolute)
+     */
+    public record CertificateEntry(List<String> domains, Path certFile, Path keyFile) {
+
+        public CertificateEntry {
+            domains = List.copyOf(domains);
         }
     }
 }

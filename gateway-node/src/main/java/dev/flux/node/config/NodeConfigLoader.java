@@ -1,6 +1,8 @@
 package dev.flux.node.config;
 
+import dev.flux.node.config.NodeConfig.CertificateEntry;
 import dev.flux.node.config.NodeConfig.ControlPlaneConfig;
+import dev.flux.node.config.NodeConfig.HttpsConfig;
 import dev.flux.node.config.NodeConfig.NodeTlsConfig;
 import dev.flux.node.config.NodeConfig.PortRange;
 import dev.flux.node.config.NodeConfig.TokenEntry;
@@ -10,6 +12,7 @@ import dev.flux.protocol.config.ConfigException;
 import dev.flux.protocol.config.ConfigTable;
 import dev.flux.protocol.config.DnsNames;
 import dev.flux.protocol.config.TomlConfigReader;
+import dev.flux.protocol.tls.NodeCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -91,10 +95,52 @@ public final class NodeConfigLoader {
         ControlPlaneConfig controlPlane = root.has("controlPlane") ? controlPlane(root, root.table("controlPlane"))
                 : null;
         List<TokenEntry> tokens = controlPlane == null ? tokens(root) : List.of();
+        HttpsConfig https = new HttpsConfig(root.integer("vhostHTTPSPort", -1, -1, 65535), certificates(root));
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
-                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane);
+                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https);
+    }
+
+    /** The {@code [[certificates]]} tables; every file is read now so that a bad one stops the node at start. */
+    private static List<CertificateEntry> certificates(ConfigTable root) {
+        List<CertificateEntry> entries = new ArrayList<>();
+        Map<String, String> owners = new HashMap<>();
+        for (ConfigTable t : root.tables("certificates")) {
+            List<String> domains = t.strings("domains",
+                    d -> DnsNames.isHostName(d.startsWith("*.") ? d.substring(2) : d),
+                    "is not a host name or wildcard (expected: such as app.example.com or *.tunnel.example.com)");
+            if (domains.isEmpty() && !t.hasProblems("domains")) {
+                t.problem("domains", "required: the host names this certificate is for, such as"
+                        + " [\"*.tunnel.example.com\"]");
+            }
+            List<String> lower = new ArrayList<>();
+            for (String d : domains) {
+                String host = d.toLowerCase(Locale.ROOT);
+                String previous = owners.putIfAbsent(host, t.keyPath());
+                if (previous != null) {
+                    t.problem("domains", "'" + d + "' already has a certificate in " + previous + "; keep one");
+                }
+                lower.add(host);
+            }
+            Path certFile = t.existingFile("certFile");
+            Path keyFile = t.existingFile("keyFile");
+            if (!t.has("certFile")) {
+                t.problem("certFile", "required: the PEM certificate chain (leaf first)");
+            }
+            if (!t.has("keyFile")) {
+                t.problem("keyFile", "required: the PEM private key of the certificate");
+            }
+            if (certFile != null && keyFile != null && !t.hasProblems("certFile") && !t.hasProblems("keyFile")) {
+                try {
+                    NodeCertificate.load(certFile, keyFile);
+                } catch (IOException | RuntimeException e) {
+                    t.problem("certFile", "cannot load the certificate and key: " + e.getMessage());
+                }
+            }
+            entries.add(new CertificateEntry(lower, certFile, keyFile));
+        }
+        return entries;
     }
 
     private static ControlPlaneConfig controlPlane(ConfigTable root, ConfigTable t) {

@@ -324,6 +324,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         body.put("subdomain", r.subdomain() == null || r.subdomain().isBlank() ? null : r.subdomain());
         body.put("customDomain", r.customDomains().isEmpty() ? null : r.customDomains().get(0));
         body.put("remotePort", r.remotePort() == 0 ? null : r.remotePort());
+        body.put("tlsTermination", r.tlsTermination());
         String key = agent.userId() + "/" + r.name();
         return client.post("tunnels/authorize", body).handle((answer, failure) -> {
             if (failure == null) {
@@ -362,8 +363,10 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
             user = basicAuth.substring(0, colon);
             password = basicAuth.substring(colon + 1);
         }
+        String tlsTermination = answer.hasNonNull("tlsTermination") ? answer.path("tlsTermination").asText()
+                : r.tlsTermination();
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
-                domains, r.hostHeaderRewrite(), user, password);
+                domains, r.hostHeaderRewrite(), user, password, tlsTermination);
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 

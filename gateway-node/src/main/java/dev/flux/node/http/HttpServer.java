@@ -22,6 +22,11 @@ public final class HttpServer {
     /** How long a new connection may take to send its first request head (slow or idle clients are closed). */
     static final long FIRST_REQUEST_TIMEOUT_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    /** Limits of a request head, on the HTTP port and behind TLS on the HTTPS port. */
+    static final HttpDecoderConfig DECODER_CONFIG = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(32 * 1024)
+            .setMaxChunkSize(64 * 1024);
 
     private final TunnelRegistry registry;
     private final EventLoopGroup bossGroup;
@@ -45,10 +50,6 @@ public final class HttpServer {
     }
 
     public InetSocketAddress start(String bindAddr, int port) throws InterruptedException {
-        HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(32 * 1024)
-                .setMaxChunkSize(64 * 1024);
         listener = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(Transports.serverChannel())
@@ -58,7 +59,7 @@ public final class HttpServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         openChannels.add(ch);
-                        ch.pipeline().addLast(DECODER, new HttpRequestDecoder(decoderConfig));
+                        ch.pipeline().addLast(DECODER, new HttpRequestDecoder(DECODER_CONFIG));
                         ch.pipeline().addLast("vhost", new VhostHandler(registry, firstRequestTimeoutMillis));
                     }
                 })

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,10 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { IDLE, OPENING, RELAYING, RAW, REJECTED }
 
-    private final TunnelRegistry registry;
+    /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
+    private final Function<String, HttpTunnel> tunnels;
+    /** {@code http} or {@code https}: what the visitor spoke, for {@code X-Forwarded-Proto}. */
+    private final String scheme;
     /** A connection must complete its first request head this soon, so idle or trickling clients cannot pile up. */
     private final long firstRequestTimeoutMillis;
     private ScheduledFuture<?> firstRequestDeadline;
@@ -54,12 +58,33 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private boolean upgrading;
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
-        this.registry = registry;
+        this(registry::httpTunnel, "http", firstRequestTimeoutMillis);
+    }
+
+    VhostHandler(Function<String, HttpTunnel> tunnels, String scheme, long firstRequestTimeoutMillis) {
+        this.tunnels = tunnels;
+        this.scheme = scheme;
         this.firstRequestTimeoutMillis = firstRequestTimeoutMillis;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            // added behind TLS on a connection that is already open
+            startFirstRequestDeadline(ctx);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startFirstRequestDeadline(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void startFirstRequestDeadline(ChannelHandlerContext ctx) {
+        if (firstRequestDeadline != null) {
+            return;
+        }
         firstRequestDeadline = ctx.executor().schedule(() -> {
             if (state == State.IDLE && ctx.channel().isActive()) {
                 state = State.REJECTED;
@@ -68,7 +93,6 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                         .addListener(f -> ctx.close());
             }
         }, firstRequestTimeoutMillis, TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -95,7 +119,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String host = hostOf(req.headers().get(HttpHeaderNames.HOST));
-        HttpTunnel target = host == null ? null : registry.httpTunnel(host);
+        HttpTunnel target = host == null ? null : tunnels.apply(host);
         if (target == null) {
             reject(ctx, req, HttpResponseStatus.NOT_FOUND, "No tunnel here",
                     host == null ? "The request has no Host header, so no tunnel can be chosen."
@@ -137,7 +161,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         String clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         String xff = h.get("X-Forwarded-For");
         h.set("X-Forwarded-For", xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        h.set("X-Forwarded-Proto", "http");
+        h.set("X-Forwarded-Proto", scheme);
         h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
         if (target.hostHeaderRewrite() != null) {
             h.set(HttpHeaderNames.HOST, target.hostHeaderRewrite());

@@ -40,6 +40,7 @@ import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -389,8 +390,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 case "http" -> registerHttp(r);
                 case "tcp" -> server.bindTcp(this, r);
                 case "udp" -> server.bindUdp(this, r);
+                case "https" -> registerHttps(r);
                 default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
-                        + "' is not supported by this node (supported: tcp, udp, http)", false);
+                        + "' is not supported by this node (supported: tcp, udp, http, https)", false);
             }
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
@@ -402,6 +404,13 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private void registerHttp(RegisterTunnel r) throws TunnelRejectedException {
         HttpTunnel tunnel = server.newHttpTunnel(this, r);
         registry().claimHosts(tunnel);
+        ready(tunnel);
+    }
+
+    private void registerHttps(RegisterTunnel r) throws TunnelRejectedException {
+        Tunnel tunnel = server.newHttpsTunnel(this, r);
+        List<String> hosts = tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts();
+        registry().claimHttpsHosts(tunnel, hosts);
         ready(tunnel);
     }
 

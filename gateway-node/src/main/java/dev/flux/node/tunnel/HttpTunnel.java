@@ -5,17 +5,27 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 
-/** An HTTP tunnel: host names routed by the vhost listener to one agent's local web service. */
+/**
+ * An HTTP tunnel: host names routed by the vhost listener to one agent's local web service. An https tunnel whose
+ * TLS the node terminates is one too ({@link #secure()}): its hosts are served on the HTTPS vhost port instead.
+ */
 public final class HttpTunnel extends Tunnel {
 
     private final List<String> hosts;
     private final List<String> urls;
     private final String hostHeaderRewrite;
     private final byte[] expectedAuthorization;
+    private final boolean secure;
 
     HttpTunnel(String name, AgentSession session, String localAddress, List<String> hosts, List<String> urls,
                String hostHeaderRewrite, String httpUser, String httpPassword) {
+        this(name, session, localAddress, hosts, urls, hostHeaderRewrite, httpUser, httpPassword, false);
+    }
+
+    HttpTunnel(String name, AgentSession session, String localAddress, List<String> hosts, List<String> urls,
+               String hostHeaderRewrite, String httpUser, String httpPassword, boolean secure) {
         super(name, session, localAddress);
+        this.secure = secure;
         this.hosts = List.copyOf(hosts);
         this.urls = List.copyOf(urls);
         this.hostHeaderRewrite = hostHeaderRewrite;
@@ -26,6 +36,11 @@ public final class HttpTunnel extends Tunnel {
 
     public List<String> hosts() {
         return hosts;
+    }
+
+    /** True for an https tunnel whose TLS the node terminates before routing requests like HTTP. */
+    public boolean secure() {
+        return secure;
     }
 
     @Override
@@ -58,6 +73,10 @@ public final class HttpTunnel extends Tunnel {
 
     @Override
     void close() {
+        if (secure) {
+            session().registry().releaseHttpsHosts(this, hosts);
+            return;
+        }
         session().registry().releaseHosts(this);
     }
 }

@@ -89,7 +89,7 @@ public final class TcpTunnel extends Tunnel {
         openStream(client, new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new AgentAnswer(publicChannel));
+                stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new AgentAnswer(TcpTunnel.this, publicChannel));
             }
         }).addListener(f -> {
             if (!f.isSuccess()) {
@@ -105,11 +105,16 @@ public final class TcpTunnel extends Tunnel {
         });
     }
 
-    /** Reads the agent's answer to a new stream: 200 lets bytes through, anything else closes the connection. */
-    private final class AgentAnswer extends ChannelInboundHandlerAdapter {
+    /**
+     * Reads the agent's answer to a new stream of a byte-relaying tunnel (tcp, https passthrough): 200 lets bytes
+     * through, anything else closes the connection.
+     */
+    static final class AgentAnswer extends ChannelInboundHandlerAdapter {
+        private final Tunnel tunnel;
         private final Channel publicChannel;
 
-        AgentAnswer(Channel publicChannel) {
+        AgentAnswer(Tunnel tunnel, Channel publicChannel) {
+            this.tunnel = tunnel;
             this.publicChannel = publicChannel;
         }
 
@@ -119,7 +124,7 @@ public final class TcpTunnel extends Tunnel {
                 ctx.pipeline().remove(this);
                 String status = String.valueOf(h.headers().status());
                 if (!"200".equals(status)) {
-                    log.info("[{}] connection from {} closed: {}", name(), publicChannel.remoteAddress(),
+                    log.info("[{}] connection from {} closed: {}", tunnel.name(), publicChannel.remoteAddress(),
                             StreamHeaders.get(h.headers(), StreamHeaders.ERROR));
                     publicChannel.close();
                     ctx.close();

@@ -21,6 +21,8 @@ public final class TunnelRegistry {
     private final PortClaims<UdpTunnel> udpPorts = new PortClaims<>("UDP port");
     private final Map<String, Integer> tunnelsPerToken = new HashMap<>();
     private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
+    /** Hosts of https tunnels: a namespace of their own, beside the HTTP hosts. */
+    private final Map<String, Tunnel> httpsByHost = new ConcurrentHashMap<>();
 
     /** The HTTP tunnel serving a host name (lower case, no port), or null. */
     public HttpTunnel httpTunnel(String host) {
@@ -32,6 +34,7 @@ public final class TunnelRegistry {
         List<Tunnel> out = new ArrayList<>(httpByHost.values().stream().distinct().toList());
         out.addAll(tcpPorts.holders());
         out.addAll(udpPorts.holders());
+        out.addAll(httpsByHost.values().stream().distinct().toList());
         return out;
     }
 
@@ -91,5 +94,33 @@ public final class TunnelRegistry {
     /** UDP ports held by tunnels or being bound for one. */
     PortClaims<UdpTunnel> udpPorts() {
         return udpPorts;
+    }
+
+    /**
+     * The https tunnel serving a host name (lower case): an {@link HttpsTunnel} (TLS passed through) or a
+     * {@linkplain HttpTunnel#secure() secure} {@link HttpTunnel} (TLS terminated by the node); null if none.
+     */
+    public Tunnel httpsTunnel(String host) {
+        return httpsByHost.get(host);
+    }
+
+    /** Claims every host of a new https tunnel, or none of them. */
+    synchronized void claimHttpsHosts(Tunnel tunnel, List<String> hosts) throws TunnelRejectedException {
+        for (String host : hosts) {
+            Tunnel holder = httpsByHost.get(host);
+            if (holder != null) {
+                throw new TunnelRejectedException("https host " + host + " is already served by tunnel '"
+                        + holder.name() + "' of another agent on this node; choose another subdomain or domain", true);
+            }
+        }
+        for (String host : hosts) {
+            httpsByHost.put(host, tunnel);
+        }
+    }
+
+    synchronized void releaseHttpsHosts(Tunnel tunnel, List<String> hosts) {
+        for (String host : hosts) {
+            httpsByHost.remove(host, tunnel);
+        }
     }
 }

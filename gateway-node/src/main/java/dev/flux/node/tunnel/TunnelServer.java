@@ -1,6 +1,7 @@
 package dev.flux.node.tunnel;
 
 import dev.flux.node.config.NodeConfig;
+import dev.flux.node.tls.HttpsCertificates;
 import dev.flux.protocol.FluxVersion;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.net.Transports;
@@ -52,6 +53,8 @@ public final class TunnelServer {
     private final PortRanges portRanges;
     private final Duration udpSessionIdle;
     private volatile int vhostPort = -1;
+    private volatile int vhostHttpsPort = -1;
+    private volatile HttpsCertificates httpsCertificates = HttpsCertificates.NONE;
     private Channel listener;
 
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
@@ -115,6 +118,15 @@ public final class TunnelServer {
     /** Tells the tunnel server where the vhost listener ended up, for the URLs of HTTP tunnels. */
     public void vhostPort(int port) {
         this.vhostPort = port;
+    }
+
+    /**
+     * Tells the tunnel server where the HTTPS vhost listener ended up, for the URLs of https tunnels, and which
+     * certificates it holds for tunnels whose TLS it terminates.
+     */
+    public void vhostHttps(int port, HttpsCertificates certificates) {
+        this.httpsCertificates = certificates;
+        this.vhostHttpsPort = port;
     }
 
     /** Binds the agent port; returns the bound address. */
@@ -182,6 +194,56 @@ public final class TunnelServer {
         if (config.vhostHttpPort() < 0) {
             throw new TunnelRejectedException("HTTP tunnels are disabled on this node (vhostHTTPPort = -1)", false);
         }
+        List<String> hosts = hosts(r);
+        int port = vhostPort;
+        String suffix = port == 80 || port <= 0 ? "" : ":" + port;
+        List<String> urls = hosts.stream().map(h -> "http://" + h + suffix).toList();
+        return new HttpTunnel(r.name(), session, r.localAddress(), hosts, urls, r.hostHeaderRewrite(),
+                r.httpUser(), r.httpPassword());
+    }
+
+    /**
+     * An https tunnel: an {@link HttpsTunnel} relaying TLS by SNI, or, with {@code tlsTermination = "node"}, a
+     * secure {@link HttpTunnel} served behind the certificate the node holds for each of its hosts.
+     */
+    Tunnel newHttpsTunnel(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
+        int port = vhostHttpsPort;
+        if (port < 0) {
+            throw new TunnelRejectedException("https tunnels are disabled on this node: its operator has not set "
+                    + "vhostHTTPSPort in node.toml", false);
+        }
+        String termination = r.tlsTermination();
+        if (termination != null && !RegisterTunnel.TLS_NODE.equals(termination)
+                && !RegisterTunnel.TLS_PASSTHROUGH.equals(termination)) {
+            throw new TunnelRejectedException("tlsTermination '" + termination + "' is not supported (expected: "
+                    + RegisterTunnel.TLS_PASSTHROUGH + " or " + RegisterTunnel.TLS_NODE + ")", false);
+        }
+        List<String> hosts = hosts(r);
+        String suffix = port == 443 || port <= 0 ? "" : ":" + port;
+        List<String> urls = hosts.stream().map(h -> "https://" + h + suffix).toList();
+        if (!r.terminatesAtNode()) {
+            if (r.httpUser() != null || r.hostHeaderRewrite() != null) {
+                throw new TunnelRejectedException("httpUser and hostHeaderRewrite need the node to see the requests;"
+                        + " set tlsTermination = \"node\" or remove them (with TLS passed through, the node sees"
+                        + " only the host name)", false);
+            }
+            return new HttpsTunnel(r.name(), session, r.localAddress(), hosts, urls);
+        }
+        HttpsCertificates certificates = httpsCertificates;
+        for (String host : hosts) {
+            if (!certificates.covers(host)) {
+                throw new TunnelRejectedException("this node has no certificate for " + host + ", so it cannot "
+                        + "terminate TLS for it; its operator can add a [[certificates]] entry covering it to "
+                        + "node.toml, or use tlsTermination = \"passthrough\" and terminate TLS in the local service",
+                        false);
+            }
+        }
+        return new HttpTunnel(r.name(), session, r.localAddress(), hosts, urls, r.hostHeaderRewrite(),
+                r.httpUser(), r.httpPassword(), true);
+    }
+
+    /** The host names of an http or https tunnel: its subdomain under the subdomain host, and its custom domains. */
+    private List<String> hosts(RegisterTunnel r) throws TunnelRejectedException {
         List<String> hosts = new ArrayList<>();
         if (r.subdomain() != null && !r.subdomain().isBlank()) {
             if (config.subdomainHost() == null) {
@@ -197,13 +259,10 @@ public final class TunnelServer {
             }
         }
         if (hosts.isEmpty()) {
-            throw new TunnelRejectedException("an http tunnel needs a subdomain or at least one custom domain", false);
+            throw new TunnelRejectedException("an " + r.tunnelType() + " tunnel needs a subdomain or at least one"
+                    + " custom domain", false);
         }
-        int port = vhostPort;
-        String suffix = port == 80 || port <= 0 ? "" : ":" + port;
-        List<String> urls = hosts.stream().map(h -> "http://" + h + suffix).toList();
-        return new HttpTunnel(r.name(), session, r.localAddress(), hosts, urls, r.hostHeaderRewrite(),
-                r.httpUser(), r.httpPassword());
+        return hosts;
     }
 
     /** Starts binding a TCP tunnel's port; answers the agent (ready or rejected) when the bind completes. */

@@ -407,6 +407,45 @@ class NodeConfigLoaderTest {
                 """)).hasSize(1).first().asString().startsWith("controlPlane.credentialFile: file not found: ");
     }
 
+    @Test
+    void httpsIsOffUnlessAPortIsSetAndCertificatesAreRead() throws IOException {
+        assertThat(parse(ALICE).https()).isEqualTo(NodeConfig.HttpsConfig.DISABLED);
+        dev.flux.protocol.tls.NodeCertificate.loadOrGenerate(dir.resolve("wild"), List.of("*.tunnel.example.com"));
+        NodeConfig config = parse("""
+                vhostHTTPSPort = 8443
+                [[certificates]]
+                domains = ["*.Tunnel.example.com", "shop.example.com"]
+                certFile = "wild/node.crt"
+                keyFile = "wild/node.key"
+                """ + ALICE);
+        assertThat(config.https()).isEqualTo(new NodeConfig.HttpsConfig(8443, List.of(new NodeConfig.CertificateEntry(
+                List.of("*.tunnel.example.com", "shop.example.com"), dir.resolve("wild/node.crt"),
+                dir.resolve("wild/node.key")))));
+    }
+
+    @Test
+    void certificateMistakesAreNamed() throws IOException {
+        Files.writeString(dir.resolve("bad.crt"), "not a certificate");
+        assertThat(failure("""
+                vhostHTTPSPort = -2
+                [[certificates]]
+                domains = ["*.*.example.com"]
+                certFile = "missing.crt"
+                [[certificates]]
+                certFile = "bad.crt"
+                keyFile = "bad.crt"
+                """ + ALICE)).containsExactly(
+                "vhostHTTPSPort: -2 is out of range (expected: -1..65535)",
+                "certificates[0].domains[0]: '*.*.example.com' is not a host name or wildcard (expected: such as"
+                        + " app.example.com or *.tunnel.example.com)",
+                "certificates[0].certFile: file not found: " + dir.resolve("missing.crt"),
+                "certificates[0].keyFile: required: the PEM private key of the certificate",
+                "certificates[1].domains: required: the host names this certificate is for, such as"
+                        + " [\"*.tunnel.example.com\"]",
+                "certificates[1].certFile: cannot load the certificate and key: cannot read certificates from "
+                        + dir.resolve("bad.crt") + ": No certificate data found");
+    }
+
     private NodeConfig parse(String toml) {
         return NodeConfigLoader.parse(toml, "node.toml", dir);
     }

@@ -6,18 +6,39 @@ import java.util.List;
  * Agent → node: expose a tunnel.
  *
  * @param name              unique per agent
- * @param tunnelType        {@code tcp} or {@code http}
+ * @param tunnelType        {@code tcp}, {@code udp}, {@code http} or {@code https}
  * @param localAddress      the local target as the agent sees it ({@code host:port}), for error pages and logs
  * @param remotePort        tcp only: requested port, 0 to let the node allocate one
  * @param subdomain         http only: a label under the node's subdomain host, or null
- * @param customDomains     http only: full host names, may be empty
+ * @param customDomains     http and https only: full host names, may be empty
  * @param hostHeaderRewrite http only: value for the Host header sent to the local service, or null
  * @param httpUser          http only: basic-auth user required from visitors, or null
  * @param httpPassword      http only: basic-auth password, or null
+ * @param tlsTermination    https only: {@value #TLS_NODE} to terminate TLS at the node, or null (or
+ *                          {@value #TLS_PASSTHROUGH}) to pass the visitor's TLS through to the local service;
+ *                          absent in the JSON of older agents
  */
 public record RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                              List<String> customDomains, String hostHeaderRewrite, String httpUser,
-                             String httpPassword) implements ControlMessage {
+                             String httpPassword, String tlsTermination) implements ControlMessage {
+
+    /** {@code tlsTermination} of an https tunnel whose TLS the local service terminates (the default). */
+    public static final String TLS_PASSTHROUGH = "passthrough";
+    /** {@code tlsTermination} of an https tunnel whose TLS the node terminates. */
+    public static final String TLS_NODE = "node";
+
+    /** A registration without https settings. */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null);
+    }
+
+    /** True for an https tunnel whose TLS the node terminates. */
+    public boolean terminatesAtNode() {
+        return TLS_NODE.equals(tlsTermination);
+    }
 
     public RegisterTunnel {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
@@ -27,6 +48,6 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
     public String toString() {
         return "RegisterTunnel[name=" + name + ", tunnelType=" + tunnelType + ", localAddress=" + localAddress
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
-                + ", basicAuth=" + (httpUser != null) + "]";
+                + ", basicAuth=" + (httpUser != null) + ", tlsTermination=" + tlsTermination + "]";
     }
 }

@@ -42,6 +42,21 @@ public final class TlsContexts {
     }
 
     /**
+     * A server context for public HTTPS visitors of a tunnel whose TLS the node terminates: TLS 1.2 and 1.3, ALPN
+     * {@code http/1.1} (browsers fall back to HTTP/1.1 when the server selects nothing else).
+     */
+    public static SslContext forHttpsVisitors(NodeCertificate certificate) throws SSLException {
+        return SslContextBuilder.forServer(certificate.key(), certificate.chain().toArray(new X509Certificate[0]))
+                // the JDK's own provider: under Conscrypt, Netty's ALPN glue trips over a client that offers no
+                // ALPN (curl --http1.1, Java's SSLSocket), which public visitors often are
+                .sslProvider(SslProvider.JDK)
+                .protocols(TLS13, "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
+                        SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, "http/1.1"))
+                .build();
+    }
+
+    /**
      * The agent's client context. For CA-based trust the caller must also turn on host-name verification on the
      * engine ({@link #requiresHostnameVerification(NodeTrust)}).
      */

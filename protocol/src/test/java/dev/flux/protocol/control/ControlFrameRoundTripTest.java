@@ -45,7 +45,9 @@ class ControlFrameRoundTripTest {
                 new TunnelRejected("db", "port 5432 is outside the allowed ranges 6000-7000", false),
                 new UnregisterTunnel("web"),
                 new TunnelClosed("web", "geschlossen vom Betreiber – 運用者"),
-                new TunnelClosed("web", null));
+                new TunnelClosed("web", null),
+                new RegisterTunnel("shop", "https", "127.0.0.1:8443", 0, "shop", List.of("shop.example.com"), null,
+                        null, null, RegisterTunnel.TLS_NODE));
     }
 
     /** A conversation of several frames, short enough to be split at every byte quickly. */

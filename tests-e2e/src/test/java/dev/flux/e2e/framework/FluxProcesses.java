@@ -40,6 +40,21 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         return NodeProcess.start(this, uniqueName("node"), dir, IntStream.of(allowPorts).boxed().toList());
     }
 
+    /**
+     * Like {@link #startNode(Path, int...)}, with lines put first in its node.toml: top-level keys, tables written as
+     * arrays of inline tables (e.g. {@code certificates = [{ domains = [...], certFile = "..." }]}).
+     */
+    public NodeProcess startNode(Path dir, String topLevelConfig, int... allowPorts) {
+        return NodeProcess.start(this, uniqueName("node"), dir, IntStream.of(allowPorts).boxed().toList(),
+                topLevelConfig);
+    }
+
+    /** Like {@link #startNode(Path, ControlPlaneProcess, String)}, with lines put first in its node.toml. */
+    public NodeProcess startNode(Path dir, ControlPlaneProcess controlPlane, String credential,
+                                 String topLevelConfig) {
+        return NodeProcess.startManaged(this, uniqueName("node"), dir, controlPlane, credential, topLevelConfig);
+    }
+
     /** Starts a control plane on its embedded PostgreSQL; returns when it serves. */
     public ControlPlaneProcess startControlPlane(Path dir) {
         return ControlPlaneProcess.start(this, uniqueName("control-plane"), dir);

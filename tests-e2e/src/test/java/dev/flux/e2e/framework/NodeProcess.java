@@ -81,10 +81,16 @@ public final class NodeProcess {
     }
 
     static NodeProcess start(FluxProcesses processes, String name, Path parentDir, List<Integer> allowPorts) {
+        return start(processes, name, parentDir, allowPorts, "");
+    }
+
+    /** @param topLevelConfig lines put first in node.toml: top-level keys (tables as arrays of inline tables) */
+    static NodeProcess start(FluxProcesses processes, String name, Path parentDir, List<Integer> allowPorts,
+                             String topLevelConfig) {
         Path dir = parentDir.resolve(name);
         NodeProcess node = new NodeProcess(processes, name, dir, Ports.free(), Ports.free());
         String ports = allowPorts.stream().map(p -> "{ single = " + p + " }").collect(Collectors.joining(", "));
-        node.writeConfigAndLaunch(Template.render(CONFIG_TEMPLATE, Map.of(
+        node.writeConfigAndLaunch(topLevelConfig + Template.render(CONFIG_TEMPLATE, Map.of(
                 "bindPort", node.bindPort,
                 "vhostPort", node.vhostPort,
                 "subdomainHost", SUBDOMAIN_HOST,
@@ -95,9 +101,14 @@ public final class NodeProcess {
 
     static NodeProcess startManaged(FluxProcesses processes, String name, Path parentDir,
                                     ControlPlaneProcess controlPlane, String credential) {
+        return startManaged(processes, name, parentDir, controlPlane, credential, "");
+    }
+
+    static NodeProcess startManaged(FluxProcesses processes, String name, Path parentDir,
+                                    ControlPlaneProcess controlPlane, String credential, String topLevelConfig) {
         Path dir = parentDir.resolve(name);
         NodeProcess node = new NodeProcess(processes, name, dir, Ports.free(), Ports.free());
-        node.writeConfigAndLaunch(Template.render(CONTROL_PLANE_CONFIG_TEMPLATE, Map.of(
+        node.writeConfigAndLaunch(topLevelConfig + Template.render(CONTROL_PLANE_CONFIG_TEMPLATE, Map.of(
                 "bindPort", node.bindPort,
                 "vhostPort", node.vhostPort,
                 "subdomainHost", SUBDOMAIN_HOST,
