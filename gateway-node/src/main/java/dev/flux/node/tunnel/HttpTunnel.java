@@ -58,6 +58,12 @@ public final class HttpTunnel extends Tunnel {
 
     @Override
     void close() {
+        releaseLimits();
+        Tunnel successor = session().registry().leaveGroup(this);
+        if (successor instanceof HttpTunnel next) {
+            session().registry().handOverHosts(this, next);
+            return;
+        }
         session().registry().releaseHosts(this);
     }
 }

@@ -128,6 +128,7 @@ public final class UdpTunnel extends Tunnel {
 
     @Override
     void close() {
+        releaseLimits();
         closed = true;
         session().registry().udpPorts().release(port(), this);
         if (sweeper != null) {
@@ -232,6 +233,9 @@ public final class UdpTunnel extends Tunnel {
     }
 
     private UdpPeer newSession(InetSocketAddress visitor, long now) {
+        if (!admits(visitor)) {
+            return null;
+        }
         UdpPeer peer = new UdpPeer(this, visitor);
         if (!sessions.add(visitor, peer, now)) {
             droppedAtSessionLimit.increment();

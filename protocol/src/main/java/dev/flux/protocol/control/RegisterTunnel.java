@@ -14,19 +14,36 @@ import java.util.List;
  * @param hostHeaderRewrite http only: value for the Host header sent to the local service, or null
  * @param httpUser          http only: basic-auth user required from visitors, or null
  * @param httpPassword      http only: basic-auth password, or null
+ * @param policy            access, rate and group settings the node enforces; {@link TunnelPolicy#NONE} when an
+ *                          older agent sends none
  */
 public record RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                              List<String> customDomains, String hostHeaderRewrite, String httpUser,
-                             String httpPassword) implements ControlMessage {
+                             String httpPassword, TunnelPolicy policy) implements ControlMessage {
 
     public RegisterTunnel {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
+        policy = policy == null ? TunnelPolicy.NONE : policy;
+    }
+
+    /** A registration without any policy. */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, TunnelPolicy.NONE);
+    }
+
+    /** This registration with another policy. */
+    public RegisterTunnel withPolicy(TunnelPolicy newPolicy) {
+        return new RegisterTunnel(name, tunnelType, localAddress, remotePort, subdomain, customDomains,
+                hostHeaderRewrite, httpUser, httpPassword, newPolicy);
     }
 
     @Override
     public String toString() {
         return "RegisterTunnel[name=" + name + ", tunnelType=" + tunnelType + ", localAddress=" + localAddress
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
-                + ", basicAuth=" + (httpUser != null) + "]";
+                + ", basicAuth=" + (httpUser != null) + ", policy=" + policy + "]";
     }
 }
