@@ -164,7 +164,8 @@ public final class AgentConfigLoader {
                 }
             }
             tunnels.add(new TunnelConfig(name, type, localIp, localPort, remotePort, subdomain, customDomains,
-                    hostHeaderRewrite, httpUser, httpPassword));
+                    hostHeaderRewrite, httpUser, httpPassword, TunnelPolicyLoader.policy(t, type),
+                    TunnelPolicyLoader.proxyProtocol(t, type), TunnelPolicyLoader.healthCheck(t)));
         }
         return tunnels;
     }

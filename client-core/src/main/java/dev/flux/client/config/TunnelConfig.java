@@ -1,5 +1,7 @@
 package dev.flux.client.config;
 
+import dev.flux.protocol.control.TunnelPolicy;
+import dev.flux.protocol.net.ProxyProtocol;
 import java.util.List;
 
 /**
@@ -16,6 +18,9 @@ import java.util.List;
  * @param hostHeaderRewrite http: Host header sent to the local service, or null to pass it on unchanged
  * @param httpUser http: basic-auth user the node asks visitors for, or null; set together with the password
  * @param httpPassword http: basic-auth password, or null
+ * @param policy what the node enforces: IP rules, bandwidth and connection limits, load-balancing group
+ * @param proxyProtocol tcp and http: the PROXY protocol header written first to the local service, or null for none
+ * @param healthCheck the local service's health check, or null for none
  */
 public record TunnelConfig(
         String name,
@@ -27,7 +32,10 @@ public record TunnelConfig(
         List<String> customDomains,
         String hostHeaderRewrite,
         String httpUser,
-        String httpPassword) {
+        String httpPassword,
+        TunnelPolicy policy,
+        ProxyProtocol proxyProtocol,
+        HealthCheckConfig healthCheck) {
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
@@ -38,6 +46,14 @@ public record TunnelConfig(
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
+        policy = policy == null ? TunnelPolicy.NONE : policy;
+    }
+
+    /** A tunnel without policies. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, TunnelPolicy.NONE, null, null);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.
@@ -46,6 +62,7 @@ public record TunnelConfig(
         return "TunnelConfig[name=" + name + ", type=" + type + ", localIp=" + localIp + ", localPort=" + localPort
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
-                + (httpPassword == null ? null : "<redacted>") + "]";
+                + (httpPassword == null ? null : "<redacted>") + ", policy=" + policy + ", proxyProtocol="
+                + proxyProtocol + ", healthCheck=" + healthCheck + "]";
     }
 }
