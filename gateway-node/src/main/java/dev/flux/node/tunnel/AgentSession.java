@@ -381,7 +381,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     }
 
     private void start(RegisterTunnel r) {
-        TunnelGroup group;
+        TunnelGroup<Tunnel> group;
         try {
             limits.put(r.name(), TunnelLimits.of(r.policy(), channel.eventLoop()));
             group = registry().joinableGroup(r);

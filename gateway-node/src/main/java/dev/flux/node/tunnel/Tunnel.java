@@ -21,7 +21,7 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
     private final TrafficCounter counter = new TrafficCounter();
     private volatile Long controlPlaneId;
     private final TunnelLimits limits;
-    private volatile TunnelGroup group;
+    private volatile TunnelGroup<Tunnel> group;
 
     Tunnel(String name, AgentSession session, String localAddress) {
         this.name = name;
@@ -108,17 +108,17 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
 
     /** The member of this tunnel's load-balancing group that takes the next connection; this tunnel if ungrouped. */
     public Tunnel pick() {
-        TunnelGroup g = group;
+        TunnelGroup<Tunnel> g = group;
         Tunnel next = g == null ? null : g.next();
         return next == null ? this : next;
     }
 
     /** The load-balancing group this tunnel belongs to, or null. */
-    TunnelGroup group() {
+    TunnelGroup<Tunnel> group() {
         return group;
     }
 
-    void group(TunnelGroup group) {
+    void group(TunnelGroup<Tunnel> group) {
         this.group = group;
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A load-balancing group: tunnels of one type, registered by any number of agents under the same group name and
@@ -13,19 +14,24 @@ import java.util.List;
  *
  * <p>An agent takes its tunnel out of the group while its health check fails (it unregisters the tunnel), so every
  * member here is one whose agent last found the local service healthy. Thread-safe.
+ *
+ * @param <T> the members: tunnels, or plain names in tests
  */
-final class TunnelGroup {
+final class TunnelGroup<T> {
 
     private final String type;
     private final String name;
     private final byte[] key;
-    private final List<Tunnel> members = new ArrayList<>();
+    private final Predicate<T> hasRoom;
+    private final List<T> members = new ArrayList<>();
     private int cursor;
 
-    TunnelGroup(String type, String name, String key) {
+    /** @param hasRoom whether a member can take one more connection now */
+    TunnelGroup(String type, String name, String key, Predicate<T> hasRoom) {
         this.type = type;
         this.name = name;
         this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.hasRoom = hasRoom;
     }
 
     String type() {
@@ -41,7 +47,7 @@ final class TunnelGroup {
         return candidate != null && MessageDigest.isEqual(key, candidate.getBytes(StandardCharsets.UTF_8));
     }
 
-    synchronized void add(Tunnel member) {
+    synchronized void add(T member) {
         members.add(member);
     }
 
@@ -49,7 +55,7 @@ final class TunnelGroup {
      * Removes a member; returns the member that now represents the group (holds its address in the registry), or
      * null when the group is empty.
      */
-    synchronized Tunnel remove(Tunnel member) {
+    synchronized T remove(T member) {
         int i = members.indexOf(member);
         if (i >= 0) {
             members.remove(i);
@@ -64,24 +70,24 @@ final class TunnelGroup {
      * The member that takes the next connection: members in turn, skipping one whose connection limit is reached
      * while another has room. Null when the group is empty.
      */
-    synchronized Tunnel next() {
+    synchronized T next() {
         int n = members.size();
         if (n == 0) {
             return null;
         }
         for (int i = 0; i < n; i++) {
-            Tunnel t = members.get(Math.floorMod(cursor + i, n));
-            if (t.admitsConnection()) {
+            T t = members.get(Math.floorMod(cursor + i, n));
+            if (hasRoom.test(t)) {
                 cursor = Math.floorMod(cursor + i + 1, n);
                 return t;
             }
         }
-        Tunnel t = members.get(Math.floorMod(cursor, n));
+        T t = members.get(Math.floorMod(cursor, n));
         cursor = Math.floorMod(cursor + 1, n);
         return t;
     }
 
-    synchronized List<Tunnel> members() {
+    synchronized List<T> members() {
         return List.copyOf(members);
     }
 

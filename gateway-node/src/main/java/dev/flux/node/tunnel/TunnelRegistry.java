@@ -24,7 +24,7 @@ public final class TunnelRegistry {
     private final Map<String, Integer> tunnelsPerToken = new HashMap<>();
     private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
     /** Load-balancing groups by type and name ({@code tcp/web}). */
-    private final Map<String, TunnelGroup> groups = new HashMap<>();
+    private final Map<String, TunnelGroup<Tunnel>> groups = new HashMap<>();
     /** Groups whose first member is binding their address now, by the same key. */
     private final Map<String, String> foundingGroups = new HashMap<>();
 
@@ -38,7 +38,7 @@ public final class TunnelRegistry {
         List<Tunnel> out = new ArrayList<>(httpByHost.values().stream().distinct().toList());
         out.addAll(tcpPorts.holders());
         out.addAll(udpPorts.holders());
-        for (TunnelGroup g : groups.values()) {
+        for (TunnelGroup<Tunnel> g : groups.values()) {
             g.members().stream().filter(t -> !out.contains(t)).forEach(out::add);
         }
         return out;
@@ -108,7 +108,7 @@ public final class TunnelRegistry {
      *
      * @throws TunnelRejectedException for a wrong key, a type without groups, or a group still being set up
      */
-    synchronized TunnelGroup joinableGroup(RegisterTunnel r) throws TunnelRejectedException {
+    synchronized TunnelGroup<Tunnel> joinableGroup(RegisterTunnel r) throws TunnelRejectedException {
         TunnelPolicy p = r.policy();
         if (p.group() == null) {
             return null;
@@ -119,7 +119,7 @@ public final class TunnelRegistry {
                     + r.name() + "' is " + type + "; remove 'group'", false);
         }
         String key = type + "/" + p.group();
-        TunnelGroup g = groups.get(key);
+        TunnelGroup<Tunnel> g = groups.get(key);
         if (g != null) {
             if (!g.keyMatches(p.groupKey())) {
                 throw new TunnelRejectedException("wrong groupKey for " + g + ": the group exists on this node and "
@@ -144,7 +144,8 @@ public final class TunnelRegistry {
         }
         String key = t.kind() + "/" + p.group();
         foundingGroups.remove(key);
-        TunnelGroup g = groups.computeIfAbsent(key, k -> new TunnelGroup(t.kind(), p.group(), p.groupKey()));
+        TunnelGroup<Tunnel> g = groups.computeIfAbsent(key,
+                k -> new TunnelGroup<>(t.kind(), p.group(), p.groupKey(), Tunnel::admitsConnection));
         g.add(t);
         t.group(g);
     }
@@ -158,7 +159,7 @@ public final class TunnelRegistry {
 
     /** Takes a closing tunnel out of its group; returns the group's remaining representative, or null if none. */
     synchronized Tunnel leaveGroup(Tunnel t) {
-        TunnelGroup g = t.group();
+        TunnelGroup<Tunnel> g = t.group();
         if (g == null) {
             return null;
         }

@@ -211,7 +211,8 @@ public final class TunnelServer {
      * Serves a registration that joins an existing load-balancing group: the tunnel shares the group's port or host
      * names, so nothing is bound, and it is ready at once.
      */
-    void joinGroup(AgentSession session, RegisterTunnel r, TunnelGroup group) throws TunnelRejectedException {
+    void joinGroup(AgentSession session, RegisterTunnel r, TunnelGroup<Tunnel> group)
+            throws TunnelRejectedException {
         List<Tunnel> members = group.members();
         if (members.isEmpty()) {
             throw new TunnelRejectedException(group + " has just closed; registering again", true);
