@@ -7,6 +7,7 @@ import dev.flux.e2e.framework.AgentProcess;
 import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
+import dev.flux.e2e.service.DaemonThreads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +63,7 @@ class TunnelPoliciesTest {
 
     private static NodeProcess node;
     private final List<ServerSocket> services = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("policy-service"));
 
     @BeforeAll
     static void startNode() {
@@ -71,6 +75,7 @@ class TunnelPoliciesTest {
         for (ServerSocket s : services) {
             s.close();
         }
+        threads.shutdownNow();
     }
 
     /** A local service that writes {@code reply} to every connection and closes it. */
@@ -79,7 +84,7 @@ class TunnelPoliciesTest {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         services.add(server);
-        Thread.ofPlatform().daemon().name("service-" + server.getLocalPort()).start(() -> {
+        threads.submit(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
                     out.write(reply);

@@ -24,6 +24,7 @@ import java.util.List;
  * @param tokens who may connect; never empty in standalone mode, always empty with a control plane
  * @param controlPlane the control plane that decides who may connect and which tunnels they get; null in
  *                     standalone mode
+ * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
  */
 public record NodeConfig(
         String bindAddr,
@@ -38,11 +39,22 @@ public record NodeConfig(
         int heartbeatTimeoutSeconds,
         NodeTlsConfig tls,
         List<TokenEntry> tokens,
-        ControlPlaneConfig controlPlane) {
+        ControlPlaneConfig controlPlane,
+        List<StaticMapping> staticMappings) {
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
+        staticMappings = staticMappings == null ? List.of() : List.copyOf(staticMappings);
+    }
+
+    /** A node's settings without static mappings. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, List.of());
     }
 
     /** A standalone node's settings: tokens from the file, no control plane. */
@@ -50,7 +62,7 @@ public record NodeConfig(
                       String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, null);
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, null, List.of());
     }
 
     /**
@@ -102,5 +114,33 @@ public record NodeConfig(
                     + ", tokenHash=" + tokenHash + ", maxTunnels=" + maxTunnels
                     + ", maxConnectionsPerTunnel=" + maxConnectionsPerTunnel + "]";
         }
+    }
+
+    /**
+     * A {@code [[staticMappings]]} entry: a port the node listens on and forwards, connection by connection, to one
+     * of fixed targets.
+     *
+     * @param name unique name, for logs
+     * @param bindPort the port on {@code proxyBindAddr}
+     * @param targets {@code host:port} targets, at least one
+     * @param strategy {@code round_robin} or {@code least_connections}
+     * @param healthCheck TCP connect checks of every target, or null to assume every target up
+     */
+    public record StaticMapping(String name, int bindPort, List<String> targets, String strategy,
+                                TargetHealthCheck healthCheck) {
+
+        public static final String ROUND_ROBIN = "round_robin";
+        public static final String LEAST_CONNECTIONS = "least_connections";
+
+        public StaticMapping {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /**
+     * A TCP connect check of a static mapping's targets: a target failing {@code failureThreshold} checks in a row
+     * is skipped until a check succeeds.
+     */
+    public record TargetHealthCheck(Duration interval, Duration timeout, int failureThreshold) {
     }
 }

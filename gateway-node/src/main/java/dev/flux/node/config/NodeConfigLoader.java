@@ -91,10 +91,12 @@ public final class NodeConfigLoader {
         ControlPlaneConfig controlPlane = root.has("controlPlane") ? controlPlane(root, root.table("controlPlane"))
                 : null;
         List<TokenEntry> tokens = controlPlane == null ? tokens(root) : List.of();
+        List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
-                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane);
+                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane,
+                staticMappings);
     }
 
     private static ControlPlaneConfig controlPlane(ConfigTable root, ConfigTable t) {
