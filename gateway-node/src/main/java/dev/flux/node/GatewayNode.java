@@ -7,6 +7,7 @@ import dev.flux.node.controlplane.ControlPlaneLink;
 import dev.flux.node.tunnel.AgentGate;
 import dev.flux.node.tunnel.StaticAgentGate;
 import dev.flux.node.http.HttpServer;
+import dev.flux.node.mapping.StaticMappings;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelServer;
 import dev.flux.protocol.FluxVersion;
@@ -45,6 +46,8 @@ public final class GatewayNode implements AutoCloseable {
     private final Fingerprint fingerprint;
     /** The control plane connection; null in standalone mode. */
     private final ControlPlaneLink controlPlane;
+    /** The node's own port forwards ({@code [[staticMappings]]}). */
+    private final StaticMappings staticMappings;
     private InetSocketAddress tunnelAddress;
     private InetSocketAddress vhostAddress;
 
@@ -60,6 +63,8 @@ public final class GatewayNode implements AutoCloseable {
                 openChannels, gate);
         this.httpServer = config.vhostHttpPort() < 0 ? null
                 : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup, openChannels);
+        this.staticMappings = new StaticMappings(config.staticMappings(), config.proxyBindAddr(), bossGroup,
+                workerGroup, openChannels);
     }
 
     /** Loads or generates the certificate, binds every listener and returns the running node. */
@@ -73,6 +78,7 @@ public final class GatewayNode implements AutoCloseable {
                 node.tunnelServer.vhostPort(node.vhostAddress.getPort());
             }
             node.tunnelAddress = node.tunnelServer.start();
+            node.staticMappings.start();
         } catch (RuntimeException | InterruptedException e) {
             node.close();
             throw e;
@@ -130,8 +136,14 @@ public final class GatewayNode implements AutoCloseable {
         return controlPlane;
     }
 
+    /** The node's static mappings. */
+    public StaticMappings staticMappings() {
+        return staticMappings;
+    }
+
     @Override
     public void close() {
+        staticMappings.close();
         if (controlPlane != null) {
             controlPlane.close();
         }

@@ -7,7 +7,6 @@ import dev.flux.e2e.framework.AgentProcess;
 import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
-import dev.flux.e2e.service.DaemonThreads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,7 +62,11 @@ class TunnelPoliciesTest {
 
     private static NodeProcess node;
     private final List<ServerSocket> services = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("policy-service"));
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "policy-service");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeAll
     static void startNode() {
