@@ -1,6 +1,7 @@
 package dev.flux.client.controlplane;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The body of {@code POST /api/v1/tunnels}; null fields are left out, so the control plane picks its defaults.
@@ -8,8 +9,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param type        {@code http}, {@code https}, {@code tcp} or {@code udp}
  * @param localTarget {@code host:port} the agent forwards to
  * @param basicAuth   {@code user:password}, or null
+ * @param allowIps    CIDR blocks visitors must come from, or null
+ * @param denyIps     CIDR blocks refused, or null
+ * @param proxyProtocol {@code v1} or {@code v2}, or null
+ * @param bandwidthLimit such as {@code 2MB}, or null
+ * @param maxConnections open connections at once, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
-                               Integer remotePort, String basicAuth) {
+                               Integer remotePort, String basicAuth, List<String> allowIps, List<String> denyIps,
+                               String proxyProtocol, String bandwidthLimit, Integer maxConnections) {
+
+    /** A request without policies. */
+    public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
+                            Integer remotePort, String basicAuth) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, null, null, null, null, null);
+    }
 }

@@ -43,7 +43,7 @@ class AgentConfigController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AgentTunnel(long id, String name, TunnelType type, String localTarget, @Nullable String subdomain,
                        @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String basicAuth,
-                       boolean enabled, @Nullable String publicUrl) {
+                       boolean enabled, @Nullable String publicUrl, TunnelPolicies policies) {
 
         @Override
         public String toString() {
@@ -78,7 +78,8 @@ class AgentConfigController {
                 .toList();
         List<AgentTunnel> own = tunnels.findAll(caller.userId()).stream()
                 .map(t -> new AgentTunnel(t.id(), t.name(), t.type(), t.localTarget(), t.subdomain(),
-                        t.customDomain(), t.remotePort(), t.basicAuth(), t.enabled(), t.publicUrl()))
+                        t.customDomain(), t.remotePort(), t.basicAuth(), t.enabled(), t.publicUrl(),
+                        t.policies()))
                 .toList();
         return new AgentConfig(version, caller.username(), known, own);
     }

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param remotePort for tcp/udp; omitted: a free port of the node's range
  * @param node the node to bind the tunnel to; omitted: any node (ports from the default range)
  * @param basicAuth for http/https: {@code user:password} that visitors must send; omitted: none
+ * @param allowIps CIDR blocks or addresses visitors must come from; omitted: everyone
+ * @param denyIps CIDR blocks or addresses refused; omitted: none
+ * @param proxyProtocol {@code v1} or {@code v2}: the PROXY header the agent sends to the local service; omitted: none
+ * @param bandwidthLimit bytes per second in each direction, with a unit: {@code "2MB"}; omitted: unlimited
+ * @param maxConnections open connections at once; omitted: only the token's limit
  */
 public record NewTunnel(
         @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
@@ -24,12 +30,26 @@ public record NewTunnel(
         @Nullable String customDomain,
         @Nullable Integer remotePort,
         @Nullable String node,
-        @Nullable @Size(max = 255) String basicAuth) {
+        @Nullable @Size(max = 255) String basicAuth,
+        @Nullable @Size(max = 100) List<String> allowIps,
+        @Nullable @Size(max = 100) List<String> denyIps,
+        @Nullable String proxyProtocol,
+        @Nullable String bandwidthLimit,
+        @Nullable Integer maxConnections) {
+
+    /** A request without policies. */
+    public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                     @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
+                     @Nullable String basicAuth) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, null, null, null, null,
+                null);
+    }
 
     @Override
     public String toString() {
         return "NewTunnel[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", subdomain=" + subdomain
                 + ", customDomain=" + customDomain + ", remotePort=" + remotePort + ", node=" + node + ", basicAuth="
-                + (basicAuth != null) + "]";
+                + (basicAuth != null) + ", allowIps=" + allowIps + ", denyIps=" + denyIps + ", proxyProtocol="
+                + proxyProtocol + ", bandwidthLimit=" + bandwidthLimit + ", maxConnections=" + maxConnections + "]";
     }
 }

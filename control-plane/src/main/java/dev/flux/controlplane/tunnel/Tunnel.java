@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param bytesOut bytes from the local service to visitors in the last 24 hours
  * @param connections visitor connections in the last 24 hours
  * @param basicAuth {@code user:password} visitors must send; never serialised (only agents and nodes get it)
+ * @param policies IP lists, limits and PROXY protocol
  */
 public record Tunnel(
         long id,
@@ -38,7 +39,8 @@ public record Tunnel(
         long connections,
         Instant createdAt,
         @Nullable Instant lastSeenAt,
-        @JsonIgnore @Nullable String basicAuth) {
+        @JsonIgnore @Nullable String basicAuth,
+        TunnelPolicies policies) {
 
     // Records print every component; a log line must not carry the password.
     @Override

@@ -61,6 +61,7 @@ public class TunnelCatalog {
             throw ApiException.badRequest("basicAuth: only http and https tunnels can ask visitors for a password");
         }
         checkBasicAuth(request.basicAuth());
+        TunnelPolicies policies = TunnelPolicies.of(request);
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -71,6 +72,9 @@ public class TunnelCatalog {
                     + (user.maxTunnels() == 1 ? " tunnel" : " tunnels") + " reached");
         }
         long id = insert(userId, request, subdomain, domain, scope);
+        if (!policies.equals(TunnelPolicies.NONE)) {
+            tunnels.setPolicies(id, policies);
+        }
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
         }
