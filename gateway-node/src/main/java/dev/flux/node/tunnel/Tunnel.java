@@ -96,6 +96,11 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
         return limits.admits(name, visitor);
     }
 
+    /** UDP: whether a datagram fits the bandwidth limit now; see {@link TunnelLimits#admitsDatagram}. */
+    boolean admitsDatagram(int bytes, boolean inbound) {
+        return limits.admitsDatagram(bytes, inbound);
+    }
+
     /** Visitors refused by the IP rules since the tunnel started. */
     public long refusedVisitors() {
         return limits.refused();

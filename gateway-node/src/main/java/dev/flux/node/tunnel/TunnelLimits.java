@@ -33,6 +33,9 @@ final class TunnelLimits {
     private final AddressRules rules;
     private final GlobalTrafficShapingHandler shaper;
     private final LongAdder refused = new LongAdder();
+    /** UDP: the budgets of datagrams toward the agent and toward visitors; null without a bandwidth limit. */
+    private TokenBucket datagramsIn;
+    private TokenBucket datagramsOut;
 
     private TunnelLimits(TunnelPolicy policy, AddressRules rules, GlobalTrafficShapingHandler shaper) {
         this.policy = policy;
@@ -88,6 +91,25 @@ final class TunnelLimits {
         refused.increment();
         log.debug("[{}] refused visitor {}: not admitted by {}", tunnel, visitor, rules);
         return false;
+    }
+
+    /**
+     * Whether a datagram fits the bandwidth limit now ({@code inbound}: from a visitor); a UDP tunnel calls it on its
+     * event loop only. A datagram that does not fit is dropped by the caller, so nothing queues.
+     */
+    boolean admitsDatagram(int bytes, boolean inbound) {
+        long limit = policy.bandwidthLimit();
+        if (limit <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (datagramsIn == null) {
+            // a burst of a tenth of a second, and at least one largest datagram
+            long burst = Math.max(limit / 10, 65_536);
+            datagramsIn = new TokenBucket(limit, burst, now);
+            datagramsOut = new TokenBucket(limit, burst, now);
+        }
+        return (inbound ? datagramsIn : datagramsOut).tryTake(bytes, now);
     }
 
     long refused() {

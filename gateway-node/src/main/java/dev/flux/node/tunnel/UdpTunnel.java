@@ -182,7 +182,7 @@ public final class UdpTunnel extends Tunnel {
     void reply(UdpPeer peer, ByteBuf datagram) {
         sessions.touch(peer.visitor(), System.nanoTime());
         Channel l = listener;
-        if (l == null || !l.isActive() || !l.isWritable()) {
+        if (l == null || !l.isActive() || !l.isWritable() || !admitsDatagram(datagram.readableBytes(), false)) {
             datagram.release();
             droppedTowardVisitors.increment();
             return;
@@ -222,6 +222,11 @@ public final class UdpTunnel extends Tunnel {
             }
         }
         int length = datagram.readableBytes();
+        if (!admitsDatagram(length, true)) {
+            packet.release();
+            droppedTowardAgent.increment();
+            return;
+        }
         if (peer.send(datagram)) {
             counter().addIn(length);
             if (peer.markUnflushed()) {
