@@ -434,6 +434,49 @@ class TunnelPoliciesIntegrationTest {
     }
 
     @Test
+    void udpDenyListDropsTheVisitorsDatagrams() throws Exception {
+        java.net.DatagramSocket echo = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+        pool.submit(() -> {
+            byte[] buf = new byte[2048];
+            while (!echo.isClosed()) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                echo.receive(p);
+                echo.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            }
+            return null;
+        });
+        try (echo; java.net.DatagramSocket visitor = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Agent a = agent("""
+                    [[tunnels]]
+                    name = "open"
+                    type = "udp"
+                    localPort = %d
+                    [[tunnels]]
+                    name = "closed"
+                    type = "udp"
+                    localPort = %d
+                    denyIps = ["127.0.0.1"]
+                    """.formatted(echo.getLocalPort(), echo.getLocalPort()));
+            awaitState(a, TunnelState.READY);
+            int open = Integer.parseInt(a.status().get(0).urls().get(0).replaceAll(".*:", ""));
+            int closed = Integer.parseInt(a.status().get(1).urls().get(0).replaceAll(".*:", ""));
+            visitor.setSoTimeout(1_000);
+            byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+            visitor.send(new java.net.DatagramPacket(ping, ping.length, InetAddress.getLoopbackAddress(), closed));
+            visitor.send(new java.net.DatagramPacket(ping, ping.length, InetAddress.getLoopbackAddress(), open));
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[16], 16);
+            visitor.receive(reply);
+            assertThat(reply.getPort()).isEqualTo(open);
+            assertThat(org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class,
+                    () -> visitor.receive(new java.net.DatagramPacket(new byte[16], 16)))).isNotNull();
+            var refused = node.registry().tunnels().stream().filter(t -> t.name().equals("closed")).findFirst()
+                    .orElseThrow();
+            assertThat(refused.refusedVisitors()).isEqualTo(1);
+            assertThat(a.status().get(1).connections()).isZero();
+        }
+    }
+
+    @Test
     void wrongGroupKeyIsRefusedWithAClearMessage() throws Exception {
         ServerSocket service = greeter("x");
         Agent a = agent("""
