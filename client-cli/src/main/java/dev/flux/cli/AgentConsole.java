@@ -91,6 +91,8 @@ final class AgentConsole implements AgentListener, AutoCloseable {
                 print("[" + status.name() + "] tunnel ready " + String.join(" ", status.urls()));
             } else if (status.state() == TunnelState.REJECTED) {
                 print("[" + status.name() + "] tunnel rejected: " + status.error());
+            } else if (status.state() == TunnelState.UNHEALTHY) {
+                print("[" + status.name() + "] local service unhealthy, tunnel off the node: " + status.error());
             }
         });
     }

@@ -72,7 +72,7 @@ final class StatusBlock {
     private static String colourOf(TunnelState state) {
         return switch (state) {
             case READY -> GREEN;
-            case REJECTED -> RED;
+            case REJECTED, UNHEALTHY -> RED;
             case CONNECTING, RECONNECTING -> YELLOW;
         };
     }

@@ -4,6 +4,9 @@ import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.controlplane.Credentials;
 import dev.flux.client.controlplane.NewTunnelRequest;
 import dev.flux.client.controlplane.RemoteTunnel;
+import dev.flux.protocol.net.AddressRules;
+import dev.flux.protocol.net.Bandwidth;
+import dev.flux.protocol.net.ProxyProtocol;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +65,34 @@ final class TunnelAddCommand implements Callable<Integer> {
     @Option(names = "--terminate", description = "https: the node terminates TLS with its certificate for the "
             + "host and forwards plain HTTP to TARGET (default: TLS passes through to TARGET, which must speak it).")
     boolean terminate;
+
+    @Option(names = "--allow-ip", paramLabel = "CIDR",
+            description = "Admit only visitors from this address or CIDR block (repeatable).")
+    List<String> allowIps;
+
+    @Option(names = "--deny-ip", paramLabel = "CIDR",
+            description = "Refuse visitors from this address or CIDR block (repeatable).")
+    List<String> denyIps;
+
+    @Option(names = "--proxy-protocol", paramLabel = "VERSION",
+            description = "tcp/http/https: send a PROXY protocol header (v1 or v2) to the local service.")
+    String proxyProtocol;
+
+    @Option(names = "--bandwidth", paramLabel = "RATE",
+            description = "Limit each direction to RATE per second, e.g. 512KB or 2MB.")
+    String bandwidth;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "At most N open connections at once (default: only the token's limit).")
+    Integer maxConnections;
+
+    @Option(names = "--group", paramLabel = "NAME",
+            description = "Load-balancing group: not stored by the control plane yet; set group in flux.toml.")
+    String group;
+
+    @Option(names = "--group-key", paramLabel = "KEY",
+            description = "The group's key: not stored by the control plane yet; set groupKey in flux.toml.")
+    String groupKey;
 
     @Option(names = "--run", description = "Then serve it (and your other tunnels) in the foreground until Ctrl-C.")
     boolean run;
@@ -129,7 +160,54 @@ final class TunnelAddCommand implements Callable<Integer> {
                     + "alice:s3cret");
         }
         String tunnelName = name != null ? name : subdomain != null ? subdomain : t + "-" + LocalTarget.port(local);
+        checkPolicies(t);
         return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
-                terminate ? "node" : null);
+                terminate ? "node" : null, allowIps, denyIps,
+                proxyProtocol == null ? null : proxyProtocol.toLowerCase(Locale.ROOT), bandwidth, maxConnections);
+    }
+
+    /** Checks the policy options here, so that a typo is named before anything is created. */
+    private void checkPolicies(String t) {
+        if (group != null || groupKey != null) {
+            throw new ParameterException(spec.commandLine(), "--group/--group-key: load-balancing groups are set in "
+                    + "flux.toml for now ([[tunnels]] group and groupKey, served with `fluxctl up -c flux.toml`); "
+                    + "the control plane does not store them yet");
+        }
+        for (String block : allowIps == null ? List.<String>of() : allowIps) {
+            checkAddress("--allow-ip", block);
+        }
+        for (String block : denyIps == null ? List.<String>of() : denyIps) {
+            checkAddress("--deny-ip", block);
+        }
+        if (proxyProtocol != null) {
+            try {
+                ProxyProtocol.parse(proxyProtocol);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--proxy-protocol: " + e.getMessage());
+            }
+            if ("udp".equals(t)) {
+                throw new ParameterException(spec.commandLine(), "--proxy-protocol is for tcp, http and https "
+                        + "tunnels");
+            }
+        }
+        if (bandwidth != null) {
+            try {
+                Bandwidth.parse(bandwidth);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--bandwidth: " + e.getMessage());
+            }
+        }
+        if (maxConnections != null && maxConnections < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-connections: " + maxConnections
+                    + " (expected: 0 for no limit, or more)");
+        }
+    }
+
+    private void checkAddress(String option, String block) {
+        try {
+            AddressRules.of(List.of(block), List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
     }
 }

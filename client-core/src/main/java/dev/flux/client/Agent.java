@@ -119,7 +119,48 @@ public final class Agent implements AutoCloseable {
             log.warn("tls.insecureSkipVerify is on: the node's certificate is NOT verified and anyone on the path can "
                     + "read and change this agent's traffic. Use it for tests only.");
         }
-        loop.execute(this::connect);
+        loop.execute(() -> {
+            tunnels.values().forEach(this::startHealthCheck);
+            connect();
+        });
+    }
+
+    /** Starts a tunnel's health check, if it has one; on the event loop. */
+    private void startHealthCheck(TunnelHandle t) {
+        if (t.config.healthCheck() == null || t.healthChecker != null) {
+            return;
+        }
+        t.healthChecker = new HealthChecker(t.config.name(), t.config.localIp(), t.config.localPort(),
+                t.config.healthCheck(), loop, (healthy, reason) -> healthChanged(t, healthy, reason));
+        t.healthChecker.start();
+    }
+
+    /**
+     * Takes a tunnel off the node while its local service is unhealthy (out of its load-balancing group, so the
+     * node sends its connections to the healthy members) and registers it again once the service recovers.
+     */
+    private void healthChanged(TunnelHandle t, boolean healthy, String reason) {
+        if (tunnels.get(t.config.name()) != t) {
+            return;
+        }
+        t.healthy = healthy;
+        if (!healthy) {
+            log.warn("[{}] local service unhealthy: {}; taking the tunnel off the node", t.config.name(), reason);
+            t.state = TunnelState.UNHEALTHY;
+            t.error = reason;
+            t.urls = List.of();
+            if (loggedIn && control != null) {
+                control.writeAndFlush(new UnregisterTunnel(t.config.name()));
+            }
+        } else {
+            log.info("[{}] local service healthy again; putting the tunnel back", t.config.name());
+            t.state = TunnelState.CONNECTING;
+            t.error = null;
+            if (loggedIn) {
+                register(t);
+            }
+        }
+        listener.tunnelChanged(t.status());
     }
 
     /**
@@ -139,6 +180,7 @@ public final class Agent implements AutoCloseable {
             TunnelHandle t = new TunnelHandle(tunnel);
             tunnels.put(tunnel.name(), t);
             added.complete(null);
+            startHealthCheck(t);
             log.info("[{}] tunnel added", tunnel.name());
             listener.tunnelChanged(t.status());
             if (loggedIn) {
@@ -165,6 +207,9 @@ public final class Agent implements AutoCloseable {
             TunnelHandle t = tunnels.remove(name);
             if (t == null) {
                 return;
+            }
+            if (t.healthChecker != null) {
+                t.healthChecker.stop();
             }
             log.info("[{}] tunnel removed", name);
             if (loggedIn && control != null) {
@@ -281,7 +326,7 @@ public final class Agent implements AutoCloseable {
         boolean wasLoggedIn = loggedIn;
         loggedIn = false;
         for (TunnelHandle t : tunnels.values()) {
-            if (t.state == TunnelState.READY || t.state == TunnelState.CONNECTING) {
+            if (t.healthy && (t.state == TunnelState.READY || t.state == TunnelState.CONNECTING)) {
                 t.state = TunnelState.RECONNECTING;
                 listener.tunnelChanged(t.status());
             }
@@ -352,6 +397,11 @@ public final class Agent implements AutoCloseable {
             if (t == null) {
                 return;
             }
+            if (!t.healthy) {
+                // registered before the check failed: take it off again
+                control.writeAndFlush(new UnregisterTunnel(r.name()));
+                return;
+            }
             t.state = TunnelState.READY;
             t.urls = r.urls();
             t.error = null;
@@ -364,7 +414,7 @@ public final class Agent implements AutoCloseable {
             listener.tunnelChanged(t.status());
         } else if (msg instanceof TunnelRejected r) {
             TunnelHandle t = tunnels.get(r.name());
-            if (t == null) {
+            if (t == null || !t.healthy) {
                 return;
             }
             t.state = TunnelState.REJECTED;
@@ -396,7 +446,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void register(TunnelHandle t) {
-        if (control == null) {
+        if (control == null || !t.healthy) {
             return;
         }
         if (t.state != TunnelState.READY) {

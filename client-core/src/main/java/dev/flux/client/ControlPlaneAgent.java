@@ -7,6 +7,8 @@ import dev.flux.client.controlplane.AgentConfiguration;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.ControlPlaneException;
 import dev.flux.client.controlplane.RemoteTunnel;
+import dev.flux.protocol.control.TunnelPolicy;
+import dev.flux.protocol.net.ProxyProtocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -358,7 +360,16 @@ public final class ControlPlaneAgent implements AutoCloseable {
         int remotePort = t.remotePort() == null ? 0 : t.remotePort();
         String tlsTermination = !TunnelConfig.HTTPS.equals(t.type()) ? null
                 : t.tlsTermination() == null ? "passthrough" : t.tlsTermination();
+        RemoteTunnel.Policies p = t.policies();
+        if (p == null) {
+            return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
+                    password, tlsTermination);
+        }
+        // the node takes the IP lists and limits from the control plane too; the agent sends them for older nodes
+        TunnelPolicy policy = new TunnelPolicy(p.allowIps(), p.denyIps(), p.bandwidthLimit(), p.maxConnections(),
+                null, null);
         return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
-                password, tlsTermination);
+                password, tlsTermination, policy,
+                p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()), null);
     }
 }

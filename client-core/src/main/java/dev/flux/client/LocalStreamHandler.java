@@ -34,13 +34,19 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
     private final ChannelGroup openChannels;
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
     private final HttpExchangeListener observer;
+    private final ProxyHeader proxyHeader;
     private boolean ended;
 
-    /** @param observer receives the HTTP exchanges of this stream, or null to relay without decoding them */
-    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer) {
+    /**
+     * @param observer receives the HTTP exchanges of this stream, or null to relay without decoding them
+     * @param proxyHeader the PROXY protocol header to write first to the local service, or null for none
+     */
+    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer,
+                       ProxyHeader proxyHeader) {
         this.tunnel = tunnel;
         this.openChannels = openChannels;
         this.observer = observer;
+        this.proxyHeader = proxyHeader;
     }
 
     @Override
@@ -77,6 +83,10 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(this);
             HttpExchangeObserver observing = observer == null ? null
                     : HttpExchangeObserver.attach(tunnel.config.name(), stream, local, observer);
+            if (proxyHeader != null) {
+                // before any byte of the visitor's, and not counted as its traffic
+                local.write(proxyHeader.encode(local.alloc()));
+            }
             Object m;
             while ((m = early.poll()) != null) {
                 tunnel.counter.addIn(m instanceof ByteBuf b ? b.readableBytes() : 0);

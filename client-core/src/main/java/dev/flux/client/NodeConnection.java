@@ -160,7 +160,8 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                 return;
             }
             ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels(),
-                    TunnelConfig.HTTP.equals(kind) ? agent.httpObserver() : null));
+                    TunnelConfig.HTTP.equals(kind) ? agent.httpObserver() : null,
+                    ProxyHeader.of(tunnel.config.proxyProtocol(), h.headers())));
         }
     }
 

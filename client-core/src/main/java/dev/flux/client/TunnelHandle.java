@@ -16,6 +16,10 @@ final class TunnelHandle {
     String error;
     /** The port the node gave this tunnel; asked for again after a reconnect so the address stays the same. */
     int assignedPort;
+    /** The health check of the local service, or null when the tunnel has none. */
+    HealthChecker healthChecker;
+    /** False while the health check finds the local service unhealthy: the tunnel is then off the node. */
+    boolean healthy = true;
 
     TunnelHandle(TunnelConfig config) {
         this.config = config;
@@ -29,7 +33,7 @@ final class TunnelHandle {
         int port = config.remotePort() != 0 ? config.remotePort() : assignedPort;
         return new RegisterTunnel(config.name(), config.type(), localAddress(), port, config.subdomain(),
                 config.customDomains(), config.hostHeaderRewrite(), config.httpUser(), config.httpPassword(),
-                config.tlsTermination());
+                config.tlsTermination(), config.policy());
     }
 
     TunnelStatus status() {

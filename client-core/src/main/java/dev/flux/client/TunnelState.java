@@ -9,5 +9,10 @@ public enum TunnelState {
     /** The node refused it; {@link TunnelStatus#error()} says why. */
     REJECTED,
     /** The connection to the node is down; the agent is reconnecting. */
-    RECONNECTING
+    RECONNECTING,
+    /**
+     * The local service fails its health check: the tunnel is off the node (out of its load-balancing group) until
+     * the service recovers; {@link TunnelStatus#error()} says why.
+     */
+    UNHEALTHY
 }

@@ -9,6 +9,7 @@ import dev.flux.node.tunnel.StaticAgentGate;
 import dev.flux.node.http.HttpServer;
 import dev.flux.node.http.HttpsServer;
 import dev.flux.node.tls.HttpsCertificates;
+import dev.flux.node.mapping.StaticMappings;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelServer;
 import dev.flux.protocol.FluxVersion;
@@ -50,6 +51,8 @@ public final class GatewayNode implements AutoCloseable {
     private final HttpsCertificates httpsCertificates;
     /** The control plane connection; null in standalone mode. */
     private final ControlPlaneLink controlPlane;
+    /** The node's own port forwards ({@code [[staticMappings]]}). */
+    private final StaticMappings staticMappings;
     private InetSocketAddress tunnelAddress;
     private InetSocketAddress vhostAddress;
     private InetSocketAddress vhostHttpsAddress;
@@ -69,6 +72,8 @@ public final class GatewayNode implements AutoCloseable {
         this.httpsCertificates = HttpsCertificates.load(config.https().certificates());
         this.httpsServer = !config.https().enabled() ? null : new HttpsServer(tunnelServer.registry(),
                 httpsCertificates, bossGroup, workerGroup, openChannels);
+        this.staticMappings = new StaticMappings(config.staticMappings(), config.proxyBindAddr(), bossGroup,
+                workerGroup, openChannels);
     }
 
     /** Loads or generates the certificate, binds every listener and returns the running node. */
@@ -87,6 +92,7 @@ public final class GatewayNode implements AutoCloseable {
                 node.tunnelServer.vhostHttps(node.vhostHttpsAddress.getPort(), node.httpsCertificates);
             }
             node.tunnelAddress = node.tunnelServer.start();
+            node.staticMappings.start();
         } catch (RuntimeException | InterruptedException e) {
             node.close();
             throw e;
@@ -150,8 +156,14 @@ public final class GatewayNode implements AutoCloseable {
         return controlPlane;
     }
 
+    /** The node's static mappings. */
+    public StaticMappings staticMappings() {
+        return staticMappings;
+    }
+
     @Override
     public void close() {
+        staticMappings.close();
         if (controlPlane != null) {
             controlPlane.close();
         }

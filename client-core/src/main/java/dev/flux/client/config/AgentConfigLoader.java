@@ -184,7 +184,8 @@ public final class AgentConfigLoader {
                 }
             }
             tunnels.add(new TunnelConfig(name, type, localIp, localPort, remotePort, subdomain, customDomains,
-                    hostHeaderRewrite, httpUser, httpPassword, tlsTermination));
+                    hostHeaderRewrite, httpUser, httpPassword, tlsTermination, TunnelPolicyLoader.policy(t, type),
+                    TunnelPolicyLoader.proxyProtocol(t, type), TunnelPolicyLoader.healthCheck(t)));
         }
         return tunnels;
     }

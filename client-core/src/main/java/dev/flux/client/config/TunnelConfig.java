@@ -1,5 +1,7 @@
 package dev.flux.client.config;
 
+import dev.flux.protocol.control.TunnelPolicy;
+import dev.flux.protocol.net.ProxyProtocol;
 import java.util.List;
 
 /**
@@ -18,6 +20,9 @@ import java.util.List;
  * @param httpPassword http: basic-auth password, or null
  * @param tlsTermination https: {@code passthrough} (the local service speaks TLS; the default) or {@code node} (the
  *                       node terminates TLS and the local service speaks plain HTTP); null on other types
+ * @param policy what the node enforces: IP rules, bandwidth and connection limits, load-balancing group
+ * @param proxyProtocol tcp and http: the PROXY protocol header written first to the local service, or null for none
+ * @param healthCheck the local service's health check, or null for none
  */
 public record TunnelConfig(
         String name,
@@ -30,7 +35,10 @@ public record TunnelConfig(
         String hostHeaderRewrite,
         String httpUser,
         String httpPassword,
-        String tlsTermination) {
+        String tlsTermination,
+        TunnelPolicy policy,
+        ProxyProtocol proxyProtocol,
+        HealthCheckConfig healthCheck) {
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
@@ -43,13 +51,30 @@ public record TunnelConfig(
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
+        policy = policy == null ? TunnelPolicy.NONE : policy;
     }
 
-    /** A tunnel without https settings. */
+    /** A tunnel without https settings or policies. */
     public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
                         List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword) {
         this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null);
+                httpPassword, null, TunnelPolicy.NONE, null, null);
+    }
+
+    /** A tunnel with https settings and no policies. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
+                        String tlsTermination) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, tlsTermination, TunnelPolicy.NONE, null, null);
+    }
+
+    /** A tunnel with policies and no https settings. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
+                        TunnelPolicy policy, ProxyProtocol proxyProtocol, HealthCheckConfig healthCheck) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null, policy, proxyProtocol, healthCheck);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.
@@ -58,6 +83,7 @@ public record TunnelConfig(
         return "TunnelConfig[name=" + name + ", type=" + type + ", localIp=" + localIp + ", localPort=" + localPort
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
-                + (httpPassword == null ? null : "<redacted>") + ", tlsTermination=" + tlsTermination + "]";
+                + (httpPassword == null ? null : "<redacted>") + ", tlsTermination=" + tlsTermination + ", policy="
+                + policy + ", proxyProtocol=" + proxyProtocol + ", healthCheck=" + healthCheck + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.flux.client.controlplane;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The body of {@code POST /api/v1/tunnels}; null fields are left out, so the control plane picks its defaults.
@@ -10,14 +11,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param basicAuth   {@code user:password}, or null
  * @param tlsTermination https: {@code node} to have the node terminate TLS, {@code passthrough} or null (the
  *                    default) to pass TLS through to the local service
+ * @param allowIps    CIDR blocks visitors must come from, or null
+ * @param denyIps     CIDR blocks refused, or null
+ * @param proxyProtocol {@code v1} or {@code v2}, or null
+ * @param bandwidthLimit such as {@code 2MB}, or null
+ * @param maxConnections open connections at once, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
-                               Integer remotePort, String basicAuth, String tlsTermination) {
+                               Integer remotePort, String basicAuth, String tlsTermination, List<String> allowIps,
+                               List<String> denyIps, String proxyProtocol, String bandwidthLimit,
+                               Integer maxConnections) {
 
-    /** A request without https settings. */
+    /** A request without https settings or policies. */
     public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
                             Integer remotePort, String basicAuth) {
-        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, null);
+        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, null, null, null, null, null,
+                null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.flux.client.controlplane;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 
 /**
  * A tunnel as the control plane describes it, in {@code /api/v1/tunnels} and in the agent configuration. What a
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param publicUrl   e.g. {@code http://wx.example.com} or {@code tcp://example.com:26022}; null while no node is known
  * @param basicAuth   {@code user:password} visitors must give, or null
  * @param tlsTermination https: {@code passthrough} or {@code node}; null for other types (or an older control plane)
+ * @param policies    IP lists, limits and PROXY protocol; null from a control plane that has none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteTunnel(
@@ -27,7 +29,20 @@ public record RemoteTunnel(
         Long bytesOut,
         Long connections,
         String basicAuth,
-        String tlsTermination) {
+        String tlsTermination,
+        Policies policies) {
+
+    /**
+     * A tunnel's policies as the control plane stores them.
+     *
+     * @param proxyProtocol {@code v1}, {@code v2} or null
+     * @param bandwidthLimit bytes per second, 0 for none
+     * @param maxConnections 0 for only the token's limit
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Policies(List<String> allowIps, List<String> denyIps, String proxyProtocol, long bandwidthLimit,
+                           int maxConnections) {
+    }
 
     /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */
     public boolean isEnabled() {

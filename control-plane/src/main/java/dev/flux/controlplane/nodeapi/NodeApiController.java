@@ -14,6 +14,7 @@ import dev.flux.controlplane.token.TokenGrant;
 import dev.flux.controlplane.tunnel.NewTunnel;
 import dev.flux.controlplane.tunnel.Tunnel;
 import dev.flux.controlplane.tunnel.TunnelCatalog;
+import dev.flux.controlplane.tunnel.TunnelPolicies;
 import dev.flux.controlplane.tunnel.TunnelRepository;
 import dev.flux.controlplane.tunnel.TunnelType;
 import dev.flux.protocol.auth.Tokens;
@@ -168,7 +169,7 @@ class NodeApiController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AuthorizedTunnel(long tunnelId, @Nullable String subdomain, @Nullable String customDomain,
                             @Nullable Integer remotePort, @Nullable String basicAuth,
-                            @Nullable String tlsTermination) {
+                            @Nullable String tlsTermination, TunnelPolicies policies) {
         @Override
         public String toString() {
             return "AuthorizedTunnel[tunnelId=" + tunnelId + "]";
@@ -201,7 +202,7 @@ class NodeApiController {
             log.info("node '{}' created tunnel {}/{} for an agent", node.name(), tunnel.username(), tunnel.name());
         }
         return new AuthorizedTunnel(tunnel.id(), tunnel.subdomain(), tunnel.customDomain(), tunnel.remotePort(),
-                tunnel.basicAuth(), tunnel.tlsTermination());
+                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies());
     }
 
     private static void checkMatches(Tunnel tunnel, TunnelType type, TunnelRequest r, NodePrincipal node) {

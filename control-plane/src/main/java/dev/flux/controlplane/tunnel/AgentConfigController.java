@@ -43,7 +43,8 @@ class AgentConfigController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AgentTunnel(long id, String name, TunnelType type, String localTarget, @Nullable String subdomain,
                        @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String basicAuth,
-                       boolean enabled, @Nullable String publicUrl, @Nullable String tlsTermination) {
+                       boolean enabled, @Nullable String publicUrl, @Nullable String tlsTermination,
+                       TunnelPolicies policies) {
 
         @Override
         public String toString() {
@@ -79,7 +80,7 @@ class AgentConfigController {
         List<AgentTunnel> own = tunnels.findAll(caller.userId()).stream()
                 .map(t -> new AgentTunnel(t.id(), t.name(), t.type(), t.localTarget(), t.subdomain(),
                         t.customDomain(), t.remotePort(), t.basicAuth(), t.enabled(), t.publicUrl(),
-                        t.tlsTermination()))
+                        t.tlsTermination(), t.policies()))
                 .toList();
         return new AgentConfig(version, caller.username(), known, own);
     }

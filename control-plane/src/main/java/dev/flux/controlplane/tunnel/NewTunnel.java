@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param basicAuth for http/https: {@code user:password} that visitors must send; omitted: none
  * @param tlsTermination for https: {@code passthrough} (the default: the local service terminates TLS, reached by
  *     SNI) or {@code node} (the node terminates TLS with its certificate for the host)
+ * @param allowIps CIDR blocks or addresses visitors must come from; omitted: everyone
+ * @param denyIps CIDR blocks or addresses refused; omitted: none
+ * @param proxyProtocol {@code v1} or {@code v2}: the PROXY header the agent sends to the local service; omitted: none
+ * @param bandwidthLimit bytes per second in each direction, with a unit: {@code "2MB"}; omitted: unlimited
+ * @param maxConnections open connections at once; omitted: only the token's limit
  */
 public record NewTunnel(
         @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
@@ -27,19 +33,34 @@ public record NewTunnel(
         @Nullable Integer remotePort,
         @Nullable String node,
         @Nullable @Size(max = 255) String basicAuth,
-        @Nullable String tlsTermination) {
+        @Nullable String tlsTermination,
+        @Nullable @Size(max = 100) List<String> allowIps,
+        @Nullable @Size(max = 100) List<String> denyIps,
+        @Nullable String proxyProtocol,
+        @Nullable String bandwidthLimit,
+        @Nullable Integer maxConnections) {
 
-    /** A request without https settings. */
+    /** A request without https settings or policies. */
     public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
                      @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
                      @Nullable String basicAuth) {
         this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, null);
     }
 
+    /** A request with https settings and no policies. */
+    public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                     @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
+                     @Nullable String basicAuth, @Nullable String tlsTermination) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, tlsTermination, null,
+                null, null, null, null);
+    }
+
     @Override
     public String toString() {
         return "NewTunnel[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", subdomain=" + subdomain
                 + ", customDomain=" + customDomain + ", remotePort=" + remotePort + ", node=" + node + ", basicAuth="
-                + (basicAuth != null) + ", tlsTermination=" + tlsTermination + "]";
+                + (basicAuth != null) + ", tlsTermination=" + tlsTermination + ", allowIps=" + allowIps + ", denyIps="
+                + denyIps + ", proxyProtocol=" + proxyProtocol + ", bandwidthLimit=" + bandwidthLimit
+                + ", maxConnections=" + maxConnections + "]";
     }
 }

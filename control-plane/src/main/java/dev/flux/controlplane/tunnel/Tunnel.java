@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param connections visitor connections in the last 24 hours
  * @param basicAuth {@code user:password} visitors must send; never serialised (only agents and nodes get it)
  * @param tlsTermination https only: {@code passthrough} or {@code node}; null on other types
+ * @param policies IP lists, limits and PROXY protocol
  */
 public record Tunnel(
         long id,
@@ -40,7 +41,8 @@ public record Tunnel(
         Instant createdAt,
         @Nullable Instant lastSeenAt,
         @JsonIgnore @Nullable String basicAuth,
-        @Nullable String tlsTermination) {
+        @Nullable String tlsTermination,
+        TunnelPolicies policies) {
 
     // Records print every component; a log line must not carry the password.
     @Override

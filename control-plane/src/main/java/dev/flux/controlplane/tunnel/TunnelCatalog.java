@@ -66,6 +66,7 @@ public class TunnelCatalog {
         }
         checkBasicAuth(request.basicAuth());
         String tlsTermination = tlsTermination(request);
+        TunnelPolicies policies = TunnelPolicies.of(request);
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -76,6 +77,9 @@ public class TunnelCatalog {
                     + (user.maxTunnels() == 1 ? " tunnel" : " tunnels") + " reached");
         }
         long id = insert(userId, request, subdomain, domain, scope, tlsTermination);
+        if (!policies.equals(TunnelPolicies.NONE)) {
+            tunnels.setPolicies(id, policies);
+        }
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
         }

@@ -26,7 +26,8 @@ public class TunnelRepository {
                    t.enabled, t.created_at, t.last_seen_at, t.basic_auth, t.tls_termination,
                    url.public_host AS url_host, url.subdomain_host AS url_subdomain_host,
                    url.http_port AS url_http_port, url.https_port AS url_https_port,
-                   traffic.bytes_in, traffic.bytes_out, traffic.connections
+                   traffic.bytes_in, traffic.bytes_out, traffic.connections,
+                   t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections
             FROM tunnels t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN nodes n ON n.id = t.node_id
@@ -86,6 +87,21 @@ public class TunnelRepository {
                 .param("tlsTermination", tlsTermination)
                 .query(Long.class)
                 .single();
+    }
+
+    /** Stores a tunnel's policies. */
+    public void setPolicies(long id, TunnelPolicies p) {
+        jdbc.sql("""
+                        UPDATE tunnels SET allow_ips = :allow, deny_ips = :deny, proxy_protocol = :proxy,
+                                           bandwidth_limit = :bandwidth, max_connections = :maxConnections
+                        WHERE id = :id""")
+                .param("id", id)
+                .param("allow", p.allowIps().toArray(String[]::new))
+                .param("deny", p.denyIps().toArray(String[]::new))
+                .param("proxy", p.proxyProtocol())
+                .param("bandwidth", p.bandwidthLimit())
+                .param("maxConnections", p.maxConnections())
+                .update();
     }
 
     public void setRemotePort(long id, int port) {
@@ -216,6 +232,13 @@ public class TunnelRepository {
                 type, rs.getString("local_target"), subdomain, customDomain, remotePort, rs.getString("node"),
                 rs.getString("state"), rs.getBoolean("enabled"), publicUrl, rs.getLong("bytes_in"),
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
-                Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"));
+                Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"),
+                policies(rs));
+    }
+
+    private static TunnelPolicies policies(ResultSet rs) throws SQLException {
+        return new TunnelPolicies(List.of((String[]) rs.getArray("allow_ips").getArray()),
+                List.of((String[]) rs.getArray("deny_ips").getArray()), rs.getString("proxy_protocol"),
+                rs.getLong("bandwidth_limit"), rs.getInt("max_connections"));
     }
 }

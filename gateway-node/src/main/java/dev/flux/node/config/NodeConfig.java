@@ -25,6 +25,7 @@ import java.util.List;
  * @param controlPlane the control plane that decides who may connect and which tunnels they get; null in
  *                     standalone mode
  * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
+ * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
  */
 public record NodeConfig(
         String bindAddr,
@@ -40,21 +41,23 @@ public record NodeConfig(
         NodeTlsConfig tls,
         List<TokenEntry> tokens,
         ControlPlaneConfig controlPlane,
-        HttpsConfig https) {
+        HttpsConfig https,
+        List<StaticMapping> staticMappings) {
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
         https = https == null ? HttpsConfig.DISABLED : https;
+        staticMappings = staticMappings == null ? List.of() : List.copyOf(staticMappings);
     }
 
-    /** A node's settings without an HTTPS vhost port. */
+    /** A node's settings without an HTTPS vhost port or static mappings. */
     public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
                       String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
                       ControlPlaneConfig controlPlane) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED);
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED, List.of());
     }
 
     /** A standalone node's settings: tokens from the file, no control plane. */
@@ -138,6 +141,27 @@ public record NodeConfig(
     }
 
     /**
+     * A {@code [[staticMappings]]} entry: a port the node listens on and forwards, connection by connection, to one
+     * of fixed targets.
+     *
+     * @param name unique name, for logs
+     * @param bindPort the port on {@code proxyBindAddr}
+     * @param targets {@code host:port} targets, at least one
+     * @param strategy {@code round_robin} or {@code least_connections}
+     * @param healthCheck TCP connect checks of every target, or null to assume every target up
+     */
+    public record StaticMapping(String name, int bindPort, List<String> targets, String strategy,
+                                TargetHealthCheck healthCheck) {
+
+        public static final String ROUND_ROBIN = "round_robin";
+        public static final String LEAST_CONNECTIONS = "least_connections";
+
+        public StaticMapping {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /**
      * One {@code [[certificates]]} entry: a PEM certificate chain and key for host names, where
      * {@code *.example.com} covers every name one label below {@code example.com}.
      *
@@ -150,5 +174,12 @@ public record NodeConfig(
         public CertificateEntry {
             domains = List.copyOf(domains);
         }
+    }
+
+    /**
+     * A TCP connect check of a static mapping's targets: a target failing {@code failureThreshold} checks in a row
+     * is skipped until a check succeeds.
+     */
+    public record TargetHealthCheck(Duration interval, Duration timeout, int failureThreshold) {
     }
 }

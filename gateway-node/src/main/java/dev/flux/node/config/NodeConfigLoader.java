@@ -97,9 +97,12 @@ public final class NodeConfigLoader {
         List<TokenEntry> tokens = controlPlane == null ? tokens(root) : List.of();
         HttpsConfig https = new HttpsConfig(root.integer("vhostHTTPSPort", -1, -1, 65535), certificates(root));
 
+        List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
+
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
-                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https);
+                subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
+                staticMappings);
     }
 
     /** The {@code [[certificates]]} tables; every file is read now so that a bad one stops the node at start. */

@@ -11,9 +11,11 @@ import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.node.tunnel.TunnelRejectedException;
 import dev.flux.protocol.auth.Tokens;
 import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.control.TunnelPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -366,8 +368,25 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         String tlsTermination = answer.hasNonNull("tlsTermination") ? answer.path("tlsTermination").asText()
                 : r.tlsTermination();
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
-                domains, r.hostHeaderRewrite(), user, password, tlsTermination);
+                domains, r.hostHeaderRewrite(), user, password, tlsTermination,
+                policy(r.policy(), answer.path("policies")));
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
+    }
+
+    /**
+     * The policy a node enforces on a tunnel the control plane granted: its IP lists and limits, where it sends
+     * them (an older control plane does not), and the agent's load-balancing group.
+     */
+    static TunnelPolicy policy(TunnelPolicy asked, JsonNode stored) {
+        if (!stored.isObject()) {
+            return asked;
+        }
+        List<String> allow = new ArrayList<>();
+        stored.path("allowIps").forEach(n -> allow.add(n.asText()));
+        List<String> deny = new ArrayList<>();
+        stored.path("denyIps").forEach(n -> deny.add(n.asText()));
+        return new TunnelPolicy(allow, deny, stored.path("bandwidthLimit").asLong(0),
+                stored.path("maxConnections").asInt(0), asked.group(), asked.groupKey());
     }
 
     @Override

@@ -53,6 +53,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> firstRequestDeadline;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private State state = State.IDLE;
+    /** The tunnel the Host header named (a load-balancing group's representative), and the one serving it. */
+    private HttpTunnel route;
     private HttpTunnel tunnel;
     private Http2StreamChannel stream;
     private boolean upgrading;
@@ -119,19 +121,26 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String host = hostOf(req.headers().get(HttpHeaderNames.HOST));
-        HttpTunnel target = host == null ? null : tunnels.apply(host);
-        if (target == null) {
+        HttpTunnel routed = host == null ? null : tunnels.apply(host);
+        if (routed == null) {
             reject(ctx, req, HttpResponseStatus.NOT_FOUND, "No tunnel here",
                     host == null ? "The request has no Host header, so no tunnel can be chosen."
                             : "No tunnel is serving " + host + " on this node right now. If it is yours, start it "
                             + "with `fluxctl up` and check the subdomain or custom domain in your flux.toml.");
             return;
         }
-        if (tunnel != null && target != tunnel) {
+        if (route != null && routed != route) {
             // a keep-alive connection moving to another host; the agent stream belongs to the first one
             ReferenceCountUtil.release(req);
             state = State.REJECTED;
             Relay.closeOnFlush(ctx.channel());
+            return;
+        }
+        // a group spreads connections over its members; later requests on this connection stay with its member
+        HttpTunnel target = tunnel != null ? tunnel : (HttpTunnel) routed.pick();
+        if (!target.admits((InetSocketAddress) ctx.channel().remoteAddress())) {
+            reject(ctx, req, HttpResponseStatus.FORBIDDEN, "Access denied",
+                    "Your address may not use the tunnel serving " + host + ".");
             return;
         }
         if (!target.authorizes(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
@@ -152,7 +161,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                     "The tunnel serving " + host + " has reached its connection limit; try again shortly.");
             return;
         }
+        route = routed;
         tunnel = target;
+        target.limitBandwidth(ctx.channel());
         open(ctx, req);
     }
 
@@ -183,7 +194,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         HttpTunnel t = tunnel;
         t.counter().connectionOpened();
         publicChannel.closeFuture().addListener(f -> t.counter().connectionClosed());
-        String client = addressOf(publicChannel);
+        String client = addressOf(publicChannel.remoteAddress());
         EventLoop agentLoop = t.eventLoop();
         if (publicChannel.eventLoop() == agentLoop) {
             openStream(ctx, t, client);
@@ -210,7 +221,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     private void openStream(ChannelHandlerContext ctx, HttpTunnel t, String client) {
         Channel publicChannel = ctx.channel();
-        t.openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+        t.openStream(client, addressOf(publicChannel.localAddress()), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel s) {
                 s.pipeline().addLast(StreamFrameAdapter.INSTANCE);
@@ -322,8 +333,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         return h.toLowerCase(Locale.ROOT);
     }
 
-    private static String addressOf(Channel ch) {
-        InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
+    private static String addressOf(java.net.SocketAddress address) {
+        InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 

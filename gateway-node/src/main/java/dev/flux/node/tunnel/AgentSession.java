@@ -66,6 +66,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private final Set<String> pending = new HashSet<>();
     /** The control plane's ids of tunnels being set up, by name; set on the tunnel once it is ready. */
     private final Map<String, Long> controlPlaneIds = new HashMap<>();
+    /** The policies of tunnels being set up, by name; a new tunnel takes its own from here. */
+    private final Map<String, TunnelLimits> limits = new HashMap<>();
     private Channel channel;
     /** Streams of this connection: one waiting for its reader is not closed by HTTP/2 when the connection dies. */
     private ChannelGroup streams;
@@ -205,6 +207,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         }
         tunnels.clear();
         pending.clear();
+        limits.values().forEach(TunnelLimits::release);
+        limits.clear();
         streams.close();
         if (runKey != null) {
             registry().removeSession(this);
@@ -378,14 +382,23 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     }
 
     private void start(RegisterTunnel r) {
+        TunnelGroup<Tunnel> group;
         try {
+            limits.put(r.name(), TunnelLimits.of(r.policy(), channel.eventLoop()));
+            group = registry().joinableGroup(r);
             registry().acquireTunnelSlot(token);
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
+            releaseLimits(r.name());
+            registry().abandonGroup(r);
             reject(r.name(), e.getMessage(), e.retryable());
             return;
         }
         try {
+            if (group != null) {
+                server.joinGroup(this, r, group);
+                return;
+            }
             switch (r.tunnelType()) {
                 case "http" -> registerHttp(r);
                 case "tcp" -> server.bindTcp(this, r);
@@ -397,8 +410,22 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
             registry().releaseTunnelSlot(token);
+            releaseLimits(r.name());
+            registry().abandonGroup(r);
             reject(r.name(), e.getMessage(), e.retryable());
         }
+    }
+
+    private void releaseLimits(String name) {
+        TunnelLimits l = limits.remove(name);
+        if (l != null) {
+            l.release();
+        }
+    }
+
+    /** The policy of a tunnel being set up; a tunnel's constructor takes it. */
+    TunnelLimits limitsFor(String name) {
+        return limits.getOrDefault(name, TunnelLimits.NONE);
     }
 
     private void registerHttp(RegisterTunnel r) throws TunnelRejectedException {
@@ -422,8 +449,10 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.remove(tunnel.name());
+        limits.remove(tunnel.name());
         tunnel.controlPlaneId(controlPlaneIds.remove(tunnel.name()));
         tunnels.put(tunnel.name(), tunnel);
+        registry().enterGroup(tunnel);
         server.gate().tunnelOnline(tunnel);
         int port = tunnel instanceof TcpTunnel t ? t.port() : tunnel instanceof UdpTunnel u ? u.port() : 0;
         log.info("[{}] tunnel ready {}", tunnel.name(), String.join(" ", tunnel.urls()));
@@ -433,6 +462,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     /** Called on this session's event loop when a registration fails after it started. */
     void rejectLater(String name, TunnelRejectedException e) {
         pending.remove(name);
+        releaseLimits(name);
         controlPlaneIds.remove(name);
         registry().releaseTunnelSlot(token);
         reject(name, e.getMessage(), e.retryable());

@@ -73,8 +73,15 @@ public final class HttpTunnel extends Tunnel {
 
     @Override
     void close() {
+        releaseLimits();
         if (secure) {
+            // https tunnels the node terminates are not grouped (groups are for tcp and http tunnels)
             session().registry().releaseHttpsHosts(this, hosts);
+            return;
+        }
+        Tunnel successor = session().registry().leaveGroup(this);
+        if (successor instanceof HttpTunnel next) {
+            session().registry().handOverHosts(this, next);
             return;
         }
         session().registry().releaseHosts(this);

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,18 @@ public final class TcpTunnel extends Tunnel {
 
     @Override
     void close() {
-        session().registry().tcpPorts().release(port, this);
+        releaseLimits();
         Channel l = listener;
+        Tunnel successor = session().registry().leaveGroup(this);
+        if (successor instanceof TcpTunnel next) {
+            // the group keeps its port: the next member takes over the listener, whose connections it serves anyway
+            if (l != null) {
+                next.listening(l);
+                session().registry().tcpPorts().bound(port, next);
+            }
+            return;
+        }
+        session().registry().tcpPorts().release(port, this);
         if (l != null) {
             l.close();
         }
@@ -77,16 +88,27 @@ public final class TcpTunnel extends Tunnel {
     }
 
     private void accept(Channel publicChannel) {
+        // in a load-balancing group, any member's listener hands connections to the members in turn
+        ((TcpTunnel) pick()).serve(publicChannel);
+    }
+
+    private void serve(Channel publicChannel) {
+        if (!admits((InetSocketAddress) publicChannel.remoteAddress())) {
+            publicChannel.close();
+            return;
+        }
         if (!admitsConnection()) {
             log.info("[{}] refusing connection from {}: the tunnel's connection limit ({}) is reached", name(),
-                    publicChannel.remoteAddress(), session().token().maxConnectionsPerTunnel());
+                    publicChannel.remoteAddress(), connectionLimit());
             publicChannel.close();
             return;
         }
         counter().connectionOpened();
         publicChannel.closeFuture().addListener(f -> counter().connectionClosed());
+        limitBandwidth(publicChannel);
         String client = AgentSession.address(publicChannel.remoteAddress());
-        openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+        String server = AgentSession.address(publicChannel.localAddress());
+        openStream(client, server, new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast(StreamFrameAdapter.INSTANCE, new AgentAnswer(TcpTunnel.this, publicChannel));

@@ -1,11 +1,15 @@
 package dev.flux.node.tunnel;
 
+import dev.flux.protocol.control.TunnelPolicy;
 import dev.flux.protocol.stream.StreamHeaders;
 import dev.flux.protocol.stream.TrafficCounter;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /** A tunnel live on this node: what it exposes, whose session carries it, and its traffic. */
@@ -16,11 +20,14 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
     private final String localAddress;
     private final TrafficCounter counter = new TrafficCounter();
     private volatile Long controlPlaneId;
+    private final TunnelLimits limits;
+    private volatile TunnelGroup<Tunnel> group;
 
     Tunnel(String name, AgentSession session, String localAddress) {
         this.name = name;
         this.session = session;
         this.localAddress = localAddress;
+        this.limits = session.limitsFor(name);
     }
 
     public String name() {
@@ -70,8 +77,71 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
 
     /** True while the per-tunnel connection limit (0 = none) leaves room for one more connection. */
     public boolean admitsConnection() {
-        int max = session.token().maxConnectionsPerTunnel();
+        int max = connectionLimit();
         return max <= 0 || counter.openConnections() < max;
+    }
+
+    /** The lower of the token's and the tunnel's own connection limits; 0 is none. */
+    public int connectionLimit() {
+        return TunnelLimits.lowerLimit(session.token().maxConnectionsPerTunnel(), limits.policy().maxConnections());
+    }
+
+    /** The tunnel's access, bandwidth and group settings. */
+    public TunnelPolicy policy() {
+        return limits.policy();
+    }
+
+    /** Whether the IP rules admit a visitor; a refusal is counted and logged at debug. */
+    public boolean admits(InetSocketAddress visitor) {
+        return limits.admits(name, visitor);
+    }
+
+    /** UDP: whether a datagram fits the bandwidth limit now; see {@link TunnelLimits#admitsDatagram}. */
+    boolean admitsDatagram(int bytes, boolean inbound) {
+        return limits.admitsDatagram(bytes, inbound);
+    }
+
+    /** Visitors refused by the IP rules since the tunnel started. */
+    public long refusedVisitors() {
+        return limits.refused();
+    }
+
+    /** Puts the bandwidth limit, if any, first on a public connection of this tunnel. */
+    public void limitBandwidth(Channel publicChannel) {
+        limits.shape(publicChannel);
+    }
+
+    /** The member of this tunnel's load-balancing group that takes the next connection; this tunnel if ungrouped. */
+    public Tunnel pick() {
+        TunnelGroup<Tunnel> g = group;
+        Tunnel next = g == null ? null : g.next();
+        return next == null ? this : next;
+    }
+
+    /** The load-balancing group this tunnel belongs to, or null. */
+    TunnelGroup<Tunnel> group() {
+        return group;
+    }
+
+    void group(TunnelGroup<Tunnel> group) {
+        this.group = group;
+    }
+
+    /**
+     * Opens a stream for one public connection like {@link #openStream(String, ChannelHandler)}, also naming the
+     * node address the visitor reached ({@code server}, {@code ip:port}), which a PROXY protocol header needs.
+     */
+    public Future<Http2StreamChannel> openStream(String client, String server, ChannelHandler handler) {
+        Http2Headers headers = StreamHeaders.open(kind(), name, client);
+        if (server != null) {
+            headers.set(StreamHeaders.SERVER, server);
+        }
+        return session.openStream(headers, handler);
+    }
+
+    /** Releases the policy's resources (the bandwidth limiter); called once the tunnel is closed. */
+    void releaseLimits() {
+        limits.release();
     }
 
     /** Releases what the tunnel holds on the node (a listening port, host names, visitor sessions). */

@@ -1,5 +1,7 @@
 package dev.flux.node.tunnel;
 
+import dev.flux.protocol.control.RegisterTunnel;
+import dev.flux.protocol.control.TunnelPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +25,10 @@ public final class TunnelRegistry {
     private final Map<String, AgentSession> sessionsByRun = new ConcurrentHashMap<>();
     /** Hosts of https tunnels: a namespace of their own, beside the HTTP hosts. */
     private final Map<String, Tunnel> httpsByHost = new ConcurrentHashMap<>();
+    /** Load-balancing groups by type and name ({@code tcp/web}). */
+    private final Map<String, TunnelGroup<Tunnel>> groups = new HashMap<>();
+    /** Groups whose first member is binding their address now, by the same key. */
+    private final Map<String, String> foundingGroups = new HashMap<>();
 
     /** The HTTP tunnel serving a host name (lower case, no port), or null. */
     public HttpTunnel httpTunnel(String host) {
@@ -35,6 +41,9 @@ public final class TunnelRegistry {
         out.addAll(tcpPorts.holders());
         out.addAll(udpPorts.holders());
         out.addAll(httpsByHost.values().stream().distinct().toList());
+        for (TunnelGroup<Tunnel> g : groups.values()) {
+            g.members().stream().filter(t -> !out.contains(t)).forEach(out::add);
+        }
         return out;
     }
 
@@ -121,6 +130,81 @@ public final class TunnelRegistry {
     synchronized void releaseHttpsHosts(Tunnel tunnel, List<String> hosts) {
         for (String host : hosts) {
             httpsByHost.remove(host, tunnel);
+        }
+    }
+
+    /**
+     * The load-balancing group a registration asks to join, or null when it names none or founds the group (binds
+     * the group's address; it becomes a member when ready).
+     *
+     * @throws TunnelRejectedException for a wrong key, a type without groups, or a group still being set up
+     */
+    synchronized TunnelGroup<Tunnel> joinableGroup(RegisterTunnel r) throws TunnelRejectedException {
+        TunnelPolicy p = r.policy();
+        if (p.group() == null) {
+            return null;
+        }
+        String type = r.tunnelType();
+        if (!"tcp".equals(type) && !"http".equals(type)) {
+            throw new TunnelRejectedException("load-balancing groups are supported for tcp and http tunnels; tunnel '"
+                    + r.name() + "' is " + type + "; remove 'group'", false);
+        }
+        String key = type + "/" + p.group();
+        TunnelGroup<Tunnel> g = groups.get(key);
+        if (g != null) {
+            if (!g.keyMatches(p.groupKey())) {
+                throw new TunnelRejectedException("wrong groupKey for " + g + ": the group exists on this node and "
+                        + "only tunnels with its key may join; check 'groupKey'", false);
+            }
+            return g;
+        }
+        String founder = foundingGroups.get(key);
+        if (founder != null) {
+            throw new TunnelRejectedException(type + " group '" + p.group() + "' is being set up by tunnel '"
+                    + founder + "'; joining it shortly", true);
+        }
+        foundingGroups.put(key, r.name());
+        return null;
+    }
+
+    /** Makes a ready tunnel a member of the group its policy names (founding the group if it is the first). */
+    synchronized void enterGroup(Tunnel t) {
+        TunnelPolicy p = t.policy();
+        if (p.group() == null) {
+            return;
+        }
+        String key = t.kind() + "/" + p.group();
+        foundingGroups.remove(key);
+        TunnelGroup<Tunnel> g = groups.computeIfAbsent(key,
+                k -> new TunnelGroup<>(t.kind(), p.group(), p.groupKey(), Tunnel::admitsConnection));
+        g.add(t);
+        t.group(g);
+    }
+
+    /** Forgets that a registration was founding its group, after it failed. */
+    synchronized void abandonGroup(RegisterTunnel r) {
+        if (r.policy().group() != null) {
+            foundingGroups.remove(r.tunnelType() + "/" + r.policy().group(), r.name());
+        }
+    }
+
+    /** Takes a closing tunnel out of its group; returns the group's remaining representative, or null if none. */
+    synchronized Tunnel leaveGroup(Tunnel t) {
+        TunnelGroup<Tunnel> g = t.group();
+        if (g == null) {
+            return null;
+        }
+        Tunnel successor = g.remove(t);
+        if (successor == null) {
+            groups.remove(g.type() + "/" + g.name(), g);
+        }
+        return successor;
+    }
+
+    /** Hands the host names of a closing grouped HTTP tunnel to the next member of its group. */
+    synchronized void handOverHosts(HttpTunnel from, HttpTunnel to) {
+        for (String host : from.hosts()) {
+            httpByHost.replace(host, from, to);
         }
     }
 }

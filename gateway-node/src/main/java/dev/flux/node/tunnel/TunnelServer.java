@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -265,6 +266,33 @@ public final class TunnelServer {
         return hosts;
     }
 
+    /**
+     * Serves a registration that joins an existing load-balancing group: the tunnel shares the group's port or host
+     * names, so nothing is bound, and it is ready at once.
+     */
+    void joinGroup(AgentSession session, RegisterTunnel r, TunnelGroup<Tunnel> group)
+            throws TunnelRejectedException {
+        List<Tunnel> members = group.members();
+        if (members.isEmpty()) {
+            throw new TunnelRejectedException(group + " has just closed; registering again", true);
+        }
+        Tunnel first = members.get(0);
+        if (first instanceof TcpTunnel t) {
+            if (r.remotePort() != 0 && r.remotePort() != t.port()) {
+                throw new TunnelRejectedException(group + " listens on port " + t.port() + ", not " + r.remotePort()
+                        + "; set remotePort = " + t.port() + " or leave it out", false);
+            }
+            session.ready(new TcpTunnel(r.name(), session, r.localAddress(), t.port(), config.publicHost()));
+        } else if (first instanceof HttpTunnel h) {
+            HttpTunnel tunnel = newHttpTunnel(session, r);
+            if (!Set.copyOf(tunnel.hosts()).equals(Set.copyOf(h.hosts()))) {
+                throw new TunnelRejectedException(group + " serves " + h.hosts() + "; every member must ask for the "
+                        + "same subdomain and domains (this tunnel asks for " + tunnel.hosts() + ")", false);
+            }
+            session.ready(tunnel);
+        }
+    }
+
     /** Starts binding a TCP tunnel's port; answers the agent (ready or rejected) when the bind completes. */
     void bindTcp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
         bindPort(session, r, registry.tcpPorts(), port -> {
@@ -288,7 +316,8 @@ public final class TunnelServer {
      */
     void bindUdp(AgentSession session, RegisterTunnel r) throws TunnelRejectedException {
         bindPort(session, r, registry.udpPorts(), port -> {
-            int connectionLimit = session.token().maxConnectionsPerTunnel();
+            int connectionLimit = TunnelLimits.lowerLimit(session.token().maxConnectionsPerTunnel(),
+                    r.policy().maxConnections());
             int maxSessions = connectionLimit > 0 ? Math.min(connectionLimit, UdpTunnel.DEFAULT_MAX_SESSIONS)
                     : UdpTunnel.DEFAULT_MAX_SESSIONS;
             UdpTunnel tunnel = new UdpTunnel(r.name(), session, r.localAddress(), port, config.publicHost(),
@@ -343,6 +372,7 @@ public final class TunnelServer {
                 try {
                     bindPort(session, r, claims, binder, 0, attemptsLeft - 1);
                 } catch (TunnelRejectedException e) {
+                    registry.abandonGroup(r);
                     session.rejectLater(r.name(), e);
                 }
                 return;
@@ -351,6 +381,7 @@ public final class TunnelServer {
                     ? "remote " + claims.kind() + " " + port + " is already in use on the node ("
                       + describe(f.cause()) + "); choose another remotePort or leave it out to let the node pick one"
                     : "no free " + claims.kind() + " found in the allowed ranges (" + portRanges + ")";
+            registry.abandonGroup(r);
             session.rejectLater(r.name(), new TunnelRejectedException(reason, true));
         }));
     }

@@ -128,6 +128,7 @@ public final class UdpTunnel extends Tunnel {
 
     @Override
     void close() {
+        releaseLimits();
         closed = true;
         session().registry().udpPorts().release(port(), this);
         if (sweeper != null) {
@@ -181,7 +182,7 @@ public final class UdpTunnel extends Tunnel {
     void reply(UdpPeer peer, ByteBuf datagram) {
         sessions.touch(peer.visitor(), System.nanoTime());
         Channel l = listener;
-        if (l == null || !l.isActive() || !l.isWritable()) {
+        if (l == null || !l.isActive() || !l.isWritable() || !admitsDatagram(datagram.readableBytes(), false)) {
             datagram.release();
             droppedTowardVisitors.increment();
             return;
@@ -221,6 +222,11 @@ public final class UdpTunnel extends Tunnel {
             }
         }
         int length = datagram.readableBytes();
+        if (!admitsDatagram(length, true)) {
+            packet.release();
+            droppedTowardAgent.increment();
+            return;
+        }
         if (peer.send(datagram)) {
             counter().addIn(length);
             if (peer.markUnflushed()) {
@@ -232,6 +238,9 @@ public final class UdpTunnel extends Tunnel {
     }
 
     private UdpPeer newSession(InetSocketAddress visitor, long now) {
+        if (!admits(visitor)) {
+            return null;
+        }
         UdpPeer peer = new UdpPeer(this, visitor);
         if (!sessions.add(visitor, peer, now)) {
             droppedAtSessionLimit.increment();

@@ -17,22 +17,25 @@ import java.util.List;
  * @param tlsTermination    https only: {@value #TLS_NODE} to terminate TLS at the node, or null (or
  *                          {@value #TLS_PASSTHROUGH}) to pass the visitor's TLS through to the local service;
  *                          absent in the JSON of older agents
+ * @param policy            access, rate and group settings the node enforces; {@link TunnelPolicy#NONE} when an
+ *                          older agent sends none
  */
 public record RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                              List<String> customDomains, String hostHeaderRewrite, String httpUser,
-                             String httpPassword, String tlsTermination) implements ControlMessage {
+                             String httpPassword, String tlsTermination, TunnelPolicy policy)
+        implements ControlMessage {
 
     /** {@code tlsTermination} of an https tunnel whose TLS the local service terminates (the default). */
     public static final String TLS_PASSTHROUGH = "passthrough";
     /** {@code tlsTermination} of an https tunnel whose TLS the node terminates. */
     public static final String TLS_NODE = "node";
 
-    /** A registration without https settings. */
+    /** A registration without https settings or policy. */
     public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                           List<String> customDomains, String hostHeaderRewrite, String httpUser,
                           String httpPassword) {
         this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null);
+                httpPassword, null, TunnelPolicy.NONE);
     }
 
     /** True for an https tunnel whose TLS the node terminates. */
@@ -42,12 +45,36 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
 
     public RegisterTunnel {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
+        policy = policy == null ? TunnelPolicy.NONE : policy;
+    }
+
+    /** A registration with https settings and no policy. */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword, String tlsTermination) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, tlsTermination, TunnelPolicy.NONE);
+    }
+
+    /** A registration with a policy and no https settings. */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword, TunnelPolicy policy) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null, policy);
+    }
+
+    /** This registration with another policy. */
+    public RegisterTunnel withPolicy(TunnelPolicy newPolicy) {
+        return new RegisterTunnel(name, tunnelType, localAddress, remotePort, subdomain, customDomains,
+                hostHeaderRewrite, httpUser, httpPassword, tlsTermination, newPolicy);
     }
 
     @Override
     public String toString() {
         return "RegisterTunnel[name=" + name + ", tunnelType=" + tunnelType + ", localAddress=" + localAddress
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
-                + ", basicAuth=" + (httpUser != null) + ", tlsTermination=" + tlsTermination + "]";
+                + ", basicAuth=" + (httpUser != null) + ", tlsTermination=" + tlsTermination + ", policy=" + policy
+                + "]";
     }
 }

@@ -16,6 +16,8 @@ public final class StreamHeaders {
     public static final String TUNNEL = "flux-tunnel";
     /** The public client's address ({@code ip:port}), for logs and X-Forwarded-For at the agent. */
     public static final String CLIENT = "flux-client";
+    /** The node's address the public client reached ({@code ip:port}), for a PROXY protocol header at the agent. */
+    public static final String SERVER = "flux-server";
     /** Why the agent could not serve the stream. */
     public static final String ERROR = "flux-error";
 

@@ -1,0 +1,85 @@
+package dev.flux.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flux.client.controlplane.CredentialStore;
+import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.testing.ContractControlPlane;
+import dev.flux.client.testing.ContractControlPlane.Token;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The policy options of {@code fluxctl tunnel add}, against a control plane speaking the contract. */
+class TunnelAddPolicyOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    ContractControlPlane cp;
+
+    @BeforeEach
+    void start() throws Exception {
+        cp = ContractControlPlane.start();
+        Token alice = cp.addUser("alice", "laptop");
+        new CredentialStore(dir).save(new Credentials(cp.uri().toString(), alice.secret(), "alice", "laptop"));
+    }
+
+    @AfterEach
+    void stop() {
+        cp.close();
+    }
+
+    CliRun.Result fluxctl(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--config-dir";
+        all[args.length + 1] = dir.toString();
+        all[args.length + 2] = "--admin-port";
+        all[args.length + 3] = "0";
+        return CliRun.run(all);
+    }
+
+    @Test
+    void policyOptionsAreSentToTheControlPlane() {
+        CliRun.Result r = fluxctl("tunnel", "add", "tcp", "5432", "--name", "db", "--allow-ip", "10.0.0.0/8",
+                "--allow-ip", "192.168.1.7", "--deny-ip", "10.9.0.0/16", "--proxy-protocol", "V2", "--bandwidth",
+                "2MB", "--max-connections", "20");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(cp.tunnel("alice", "db"))
+                .containsEntry("allowIps", List.of("10.0.0.0/8", "192.168.1.7"))
+                .containsEntry("denyIps", List.of("10.9.0.0/16"))
+                .containsEntry("proxyProtocol", "v2")
+                .containsEntry("bandwidthLimit", "2MB")
+                .containsEntry("maxConnections", 20);
+    }
+
+    @Test
+    void badValuesAreNamedBeforeAnythingIsCreated() {
+        assertRefused("'10.0.0.0/33': the prefix length must be 0-32 for an IPv4 address",
+                "--deny-ip", "10.0.0.0/33");
+        assertRefused("--allow-ip: 'localhost' is not an IP address or CIDR block", "--allow-ip", "localhost");
+        assertRefused("--proxy-protocol: unknown PROXY protocol version 'v3' (expected: v1 or v2)",
+                "--proxy-protocol", "v3");
+        assertRefused("--bandwidth: '2 megs' is not a bandwidth", "--bandwidth", "2 megs");
+        assertRefused("--max-connections: -1 (expected: 0 for no limit, or more)", "--max-connections", "-1");
+        assertRefused("--group/--group-key: load-balancing groups are set in flux.toml for now", "--group", "g",
+                "--group-key", "k");
+        assertThat(cp.tunnel("alice", "tcp-22")).isNull();
+    }
+
+    private void assertRefused(String message, String... options) {
+        String[] args = new String[options.length + 4];
+        args[0] = "tunnel";
+        args[1] = "add";
+        args[2] = "tcp";
+        args[3] = "22";
+        System.arraycopy(options, 0, args, 4, options.length);
+        CliRun.Result r = fluxctl(args);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(message);
+    }
+}

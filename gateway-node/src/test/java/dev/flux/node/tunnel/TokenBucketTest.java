@@ -1,0 +1,56 @@
+package dev.flux.node.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TokenBucketTest {
+
+    static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void aFullBucketAllowsItsBurstThenTheRate() {
+        TokenBucket b = new TokenBucket(1000, 1500, 0);
+        assertThat(b.tryTake(1500, 0)).isTrue();
+        assertThat(b.tryTake(1, 0)).isFalse();
+        // half a second later: 500 bytes
+        assertThat(b.tryTake(501, SECOND / 2)).isFalse();
+        assertThat(b.tryTake(500, SECOND / 2)).isTrue();
+        assertThat(b.tryTake(1, SECOND / 2)).isFalse();
+    }
+
+    @Test
+    void theBucketNeverHoldsMoreThanItsCapacity() {
+        TokenBucket b = new TokenBucket(1000, 1500, 0);
+        assertThat(b.tryTake(1500, 0)).isTrue();
+        assertThat(b.tryTake(1501, 100 * SECOND)).isFalse();
+        assertThat(b.tryTake(1500, 100 * SECOND)).isTrue();
+    }
+
+    @Test
+    void overTimeTheRateHolds() {
+        TokenBucket b = new TokenBucket(2_000_000, 64 * 1024, 0);
+        long sent = 0;
+        // a sender offering a 1,200-byte datagram every 100 µs (12 MB/s) for 3 s
+        for (long t = 0; t < 3 * SECOND; t += 100_000) {
+            if (b.tryTake(1200, t)) {
+                sent += 1200;
+            }
+        }
+        assertThat(sent).isBetween(6_000_000L, 6_000_000L + 64 * 1024 + 1200);
+    }
+
+    @Test
+    void aRefusedDatagramTakesNothing() {
+        TokenBucket b = new TokenBucket(1000, 1000, 0);
+        assertThat(b.tryTake(2000, 0)).isFalse();
+        assertThat(b.tryTake(1000, 0)).isTrue();
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertThatThrownBy(() -> new TokenBucket(0, 1, 0)).hasMessage("rate: 0 (expected: > 0)");
+        assertThatThrownBy(() -> new TokenBucket(1, 0, 0)).hasMessage("capacity: 0 (expected: > 0)");
+    }
+}
