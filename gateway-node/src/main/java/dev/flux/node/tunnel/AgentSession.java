@@ -446,6 +446,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         if (closed) {
             tunnel.close();
             registry().releaseTunnelSlot(token);
+            registry().abandonGroup(tunnel.kind(), tunnel.policy().group(), tunnel.name());
             return;
         }
         pending.remove(tunnel.name());

@@ -183,8 +183,13 @@ public final class TunnelRegistry {
 
     /** Forgets that a registration was founding its group, after it failed. */
     synchronized void abandonGroup(RegisterTunnel r) {
-        if (r.policy().group() != null) {
-            foundingGroups.remove(r.tunnelType() + "/" + r.policy().group(), r.name());
+        abandonGroup(r.tunnelType(), r.policy().group(), r.name());
+    }
+
+    /** Like {@link #abandonGroup(RegisterTunnel)}: the founder's session closed before its address was ready. */
+    synchronized void abandonGroup(String type, String group, String founder) {
+        if (group != null) {
+            foundingGroups.remove(type + "/" + group, founder);
         }
     }
 
