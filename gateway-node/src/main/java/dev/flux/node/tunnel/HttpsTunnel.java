@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class HttpsTunnel extends Tunnel {
 
     @Override
     void close() {
+        releaseLimits();
         session().registry().releaseHttpsHosts(this, hosts);
     }
 
@@ -69,17 +71,24 @@ public final class HttpsTunnel extends Tunnel {
         public void handlerAdded(ChannelHandlerContext ctx) {
             Channel publicChannel = ctx.channel();
             publicChannel.config().setAutoRead(false);
+            if (!admits((InetSocketAddress) publicChannel.remoteAddress())) {
+                done = true;
+                publicChannel.close();
+                return;
+            }
             if (!admitsConnection()) {
                 log.info("[{}] refusing connection from {}: the tunnel's connection limit ({}) is reached", name(),
-                        publicChannel.remoteAddress(), session().token().maxConnectionsPerTunnel());
+                        publicChannel.remoteAddress(), connectionLimit());
                 done = true;
                 publicChannel.close();
                 return;
             }
             counter().connectionOpened();
             publicChannel.closeFuture().addListener(f -> counter().connectionClosed());
+            limitBandwidth(publicChannel);
             String client = AgentSession.address(publicChannel.remoteAddress());
-            openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+            String server = AgentSession.address(publicChannel.localAddress());
+            openStream(client, server, new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {
                     stream.pipeline().addLast(StreamFrameAdapter.INSTANCE,
