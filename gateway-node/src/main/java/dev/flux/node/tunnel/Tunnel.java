@@ -72,7 +72,10 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         return session.channel().eventLoop();
     }
 
-    /** {@code tcp}, {@code udp} or {@code http}: the stream kind ({@code flux-kind}) of the tunnel's streams. */
+    /**
+     * {@code tcp}, {@code udp}, {@code http} or {@code https}: the stream kind ({@code flux-kind}) of the tunnel's
+     * streams.
+     */
     abstract String kind();
 
     /** True while the per-tunnel connection limit (0 = none) leaves room for one more connection. */
