@@ -132,8 +132,8 @@ public final class FluxDesktop extends Application {
         tunnels = new TunnelsViewModel(context, messages);
         TunnelsViewModel current = tunnels;
         ExposeViewModel expose = new ExposeViewModel(context, messages, ListeningPorts.system(), created -> {
+            current.select(created.name());
             current.refresh();
-            Platform.runLater(() -> current.select(created.name()));
         });
         SettingsViewModel settingsModel = new SettingsViewModel(context, messages, login, settings,
                 this::settingsApplied, this::showLogin);

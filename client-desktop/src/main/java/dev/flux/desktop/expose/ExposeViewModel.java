@@ -120,7 +120,7 @@ public final class ExposeViewModel {
             return null;
         }
         if (portsKnown.get() && !ports.contains(number)) {
-            error.set(messages.get("expose.error.notListening", number));
+            error.set(messages.get("expose.error.notListening", Integer.toString(number)));
             return null;
         }
         String name = sub.isEmpty() ? t + "-" + number : sub;

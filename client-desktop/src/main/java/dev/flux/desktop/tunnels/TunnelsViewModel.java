@@ -36,6 +36,7 @@ public final class TunnelsViewModel implements AutoCloseable {
     private final StringProperty notice = new SimpleStringProperty("");
     private final Map<String, TunnelRow> byName = new HashMap<>();
     private volatile String agentFailure;
+    private String pendingSelection;
     private ScheduledFuture<?> refresher;
     private long lastSampleNanos;
 
@@ -115,6 +116,9 @@ public final class TunnelsViewModel implements AutoCloseable {
         TunnelRow row = byName.get(name);
         if (row != null) {
             selected.set(row);
+            pendingSelection = null;
+        } else {
+            pendingSelection = name;
         }
     }
 
@@ -170,6 +174,9 @@ public final class TunnelsViewModel implements AutoCloseable {
             TunnelRow keep = selected.get();
             tunnels.setAll(next.values());
             selected.set(keep != null && next.containsKey(keep.name()) ? keep : null);
+        }
+        if (pendingSelection != null && next.containsKey(pendingSelection)) {
+            select(pendingSelection);
         }
     }
 

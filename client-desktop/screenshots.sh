@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Takes the screenshots in docs/images/desktop-*.png: runs the desktop flow test (real control plane, node and
+# agent) on an Xvfb display with GTK instead of the headless Monocle, saving the window at each screen.
+# Needs xvfb and libgtk-3-0 (Debian: apt-get install -y xvfb libgtk-3-0). Not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$PWD/docs/images"
+xvfb-run -a -s "-screen 0 1280x800x24" ./mvnw -B -q -o -pl client-desktop -am verify \
+  -Dtest='DesktopFlowTest' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dflux.desktop.fxArgs="-Dprism.order=sw -Djava.awt.headless=true" \
+  -Dflux.desktop.screenshots="$out"
+ls -l "$out"/desktop-*.png

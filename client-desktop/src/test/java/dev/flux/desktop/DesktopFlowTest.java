@@ -1,0 +1,155 @@
+package dev.flux.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flux.desktop.tunnels.TunnelRow;
+import dev.flux.desktop.tunnels.TunnelStateView;
+import dev.flux.e2e.client.RawHttpClient;
+import dev.flux.e2e.client.RawHttpRequest;
+import dev.flux.e2e.client.RawHttpResponse;
+import dev.flux.e2e.framework.ControlPlaneClient;
+import dev.flux.e2e.framework.ControlPlaneProcess;
+import dev.flux.e2e.framework.FluxProcesses;
+import dev.flux.e2e.framework.Ports;
+import dev.flux.e2e.service.HttpTestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+
+/**
+ * The app on a headless screen (Monocle) against a real control plane on its PostgreSQL and a real node it manages,
+ * both processes: sign in with a token, expose a local web server, the URL appears and serves through the node,
+ * fluxctl's admin API sees the tunnel, and switching it off stops the URL answering.
+ */
+class DesktopFlowTest {
+
+    @RegisterExtension
+    static final FluxProcesses flux = new FluxProcesses();
+
+    @TempDir
+    static Path dir;
+
+    private static ControlPlaneProcess controlPlane;
+    private static ControlPlaneClient admin;
+    private static HttpTestServer web;
+    private static int adminPort;
+    private final FxRobot robot = new FxRobot();
+
+    @BeforeAll
+    static void startStackAndApp() throws Exception {
+        web = HttpTestServer.start("web");
+        controlPlane = flux.startControlPlane(dir);
+        admin = ControlPlaneClient.admin(controlPlane);
+        flux.startNode(dir, controlPlane, admin.createNode("edge"));
+        adminPort = Ports.free();
+        System.setProperty("flux.desktop.configDir", dir.resolve("desktop-config").toString());
+        System.setProperty("flux.desktop.adminPort", Integer.toString(adminPort));
+        FxToolkit.registerPrimaryStage();
+        FxToolkit.setupApplication(FluxDesktop::new);
+    }
+
+    @AfterAll
+    static void stopApp() throws Exception {
+        FxToolkit.cleanupStages();
+        FxToolkit.cleanupStages();
+        web.close();
+    }
+
+    @Test
+    void signInExposeServeAndSwitchOff() throws Exception {
+        ControlPlaneClient dora = admin.createUserAndSignIn("dora");
+
+        // A wrong token is refused in plain words.
+        robot.interact(() -> {
+            robot.lookup("#server").queryAs(TextField.class).setText(controlPlane.url().toString());
+            robot.lookup("#token").queryAs(TextField.class).setText("flx_not-a-token-of-this-control-plane");
+        });
+        robot.clickOn("#tokenButton");
+        await("the refusal of a wrong token").atMost(Duration.ofSeconds(15))
+                .until(() -> text("#loginError").startsWith("The control plane rejected the token"));
+
+        robot.interact(() -> robot.lookup("#token").queryAs(TextField.class).setText(dora.token()));
+        robot.clickOn("#tokenButton");
+        await("the main window after signing in").atMost(Duration.ofSeconds(15))
+                .until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent());
+        assertThat(text("#accountLabel")).isEqualTo("dora at " + controlPlane.url());
+
+        // Nothing listens there: said before anything is created.
+        robot.interact(() -> {
+            ComboBox<?> port = robot.lookup("#exposePort").queryAs(ComboBox.class);
+            port.getEditor().setText("1");
+            robot.lookup("#exposeSubdomain").queryAs(TextField.class).setText("desk");
+        });
+        robot.clickOn("#exposeButton");
+        assertThat(text("#exposeError")).isEqualTo("Nothing is listening on port 1 on this computer. Start your "
+                + "service first.");
+
+        robot.interact(() -> robot.lookup("#exposePort").queryAs(ComboBox.class).getEditor()
+                .setText(Integer.toString(web.port())));
+        robot.clickOn("#exposeButton");
+        long created = System.nanoTime();
+        await("the tunnel to be online with its URL").atMost(Duration.ofSeconds(10))
+                .until(() -> row("desk") != null && row("desk").stateProperty().get() != null
+                        && row("desk").stateProperty().get().kind() == TunnelStateView.Kind.ONLINE);
+        URI url = URI.create(row("desk").publicUrlProperty().get());
+        System.out.println("desktop: tunnel online " + Duration.ofNanos(System.nanoTime() - created).toMillis()
+                + " ms after Expose: " + url);
+        assertThat(text("#detailUrl")).isEqualTo(url.toString());
+        assertThat(status(url)).as("GET %s/info through the node", url).isEqualTo(200);
+
+        // fluxctl on this machine sees the same agent.
+        HttpResponse<String> local = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/api/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(local.body()).contains("\"name\":\"desk\"").contains("\"state\":\"ready\"");
+
+        // The same subdomain again: the control plane's refusal, inline, in its words.
+        robot.interact(() -> robot.lookup("#exposeSubdomain").queryAs(TextField.class).setText("desk"));
+        robot.clickOn("#exposeButton");
+        await("the refusal of a taken subdomain").atMost(Duration.ofSeconds(10))
+                .until(() -> !text("#exposeError").isEmpty());
+        assertThat(text("#exposeError")).contains("'desk'").doesNotContain("Exception");
+
+        robot.clickOn("#toggle-desk");
+        await("the URL to stop answering after switching the tunnel off").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100)).until(() -> status(url) != 200);
+        await("the tunnel to show as off").atMost(Duration.ofSeconds(5))
+                .until(() -> row("desk").stateProperty().get().kind() == TunnelStateView.Kind.OFF);
+        assertThat(robot.lookup("#toggle-desk").queryAs(CheckBox.class).isSelected()).isFalse();
+    }
+
+    private String text(String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TunnelRow row(String name) {
+        TableView<TunnelRow> table = robot.lookup("#tunnelTable").queryAs(TableView.class);
+        return table.getItems().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static int status(URI url) {
+        try (RawHttpResponse response = new RawHttpClient(url.getPort())
+                .send(RawHttpRequest.get(url.getHost(), "/info"))) {
+            return response.status();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
