@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes the screenshots in docs/images/desktop-*.png: runs the desktop flow test (real control plane, node and
 # agent) on an Xvfb display with GTK instead of the headless Monocle, saving the window at each screen.
-# Needs xvfb and libgtk-3-0 (Debian: apt-get install -y xvfb libgtk-3-0). Not run by CI.
+# Needs xvfb, libgtk-3-0 and a Chinese font for the zh screenshot (Debian: apt-get install -y xvfb libgtk-3-0
+# fonts-wqy-microhei). Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/docs/images"

@@ -84,6 +84,7 @@ class DesktopFlowTest {
         await("the refusal of a wrong token").atMost(Duration.ofSeconds(15))
                 .until(() -> text("#loginError").startsWith("The control plane rejected the token"));
 
+        Screenshots.take(robot, "login");
         robot.interact(() -> robot.lookup("#token").queryAs(TextField.class).setText(dora.token()));
         robot.clickOn("#tokenButton");
         await("the main window after signing in").atMost(Duration.ofSeconds(15))
@@ -112,6 +113,41 @@ class DesktopFlowTest {
                 + " ms after Expose: " + url);
         assertThat(text("#detailUrl")).isEqualTo(url.toString());
         assertThat(status(url)).as("GET %s/info through the node", url).isEqualTo(200);
+        if (System.getProperty("flux.desktop.screenshots") != null) {
+            for (int i = 0; i < 12; i++) { // some traffic for the chart
+                status(url);
+                Thread.sleep(250);
+            }
+            Screenshots.take(robot, "tunnels");
+            robot.clickOn("#logsTab");
+            Screenshots.take(robot, "logs");
+            robot.clickOn("#inspectorTab");
+            Screenshots.take(robot, "inspector");
+            robot.clickOn("#settingsTab");
+            Screenshots.take(robot, "settings");
+            robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
+                    .setValue("dark"));
+            robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
+                    .setValue(java.util.Locale.SIMPLIFIED_CHINESE));
+            robot.clickOn("#settingsApply");
+            await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
+                    && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
+            robot.interact(() -> robot.lookup("#tunnelTable").queryAs(TableView.class).getSelectionModel().select(0));
+            Thread.sleep(1500);
+            Screenshots.take(robot, "dark-zh");
+            robot.clickOn("#settingsTab");
+            robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
+                    .setValue("light"));
+            robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
+                    .setValue(java.util.Locale.ENGLISH));
+            robot.clickOn("#settingsApply");
+            await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
+                    && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
+            assertThat(text("#accountLabel")).isEqualTo("dora at " + controlPlane.url());
+            // The screens were rebuilt: the form starts empty again.
+            robot.interact(() -> robot.lookup("#exposePort").queryAs(ComboBox.class).getEditor()
+                    .setText(Integer.toString(web.port())));
+        }
 
         // fluxctl on this machine sees the same agent.
         HttpResponse<String> local = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

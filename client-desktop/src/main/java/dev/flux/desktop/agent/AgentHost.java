@@ -64,6 +64,10 @@ public final class AgentHost implements AutoCloseable {
         if (adminPort != 0) {
             try {
                 admin = LocalAdminServer.start(adminPort, () -> adminStatus(agent), agent::syncNow);
+                if (admin == null) {
+                    events.add(true, "the local admin API cannot listen on 127.0.0.1:" + adminPort + " (is fluxctl up "
+                            + "running?); fluxctl on this computer will not see this app's agent");
+                }
             } catch (IOException e) {
                 events.add(true, "the local admin API cannot start on 127.0.0.1:" + adminPort + ": "
                         + e.getMessage());

@@ -44,6 +44,20 @@ public final class TunnelsView {
     @FXML private Label detailConnections;
     @FXML private AreaChart<Number, Number> trafficChart;
 
+    private TunnelRow shown;
+    private boolean redrawQueued;
+    private final javafx.beans.value.ChangeListener<String> urlListener = (o, was, now) -> updateQr(now);
+    private final javafx.beans.InvalidationListener trafficListener = o -> {
+        if (shown != null && !redrawQueued) {
+            redrawQueued = true;
+            javafx.application.Platform.runLater(() -> {
+                redrawQueued = false;
+                if (shown != null) {
+                    drawTraffic(shown);
+                }
+            });
+        }
+    };
     public TunnelsView(TunnelsViewModel model, Messages messages, Node expose) {
         this.model = model;
         this.messages = messages;
@@ -96,6 +110,12 @@ public final class TunnelsView {
     }
 
     private void showDetails(TunnelRow row) {
+        if (shown != null) {
+            shown.publicUrlProperty().removeListener(urlListener);
+            shown.bytesInProperty().removeListener(trafficListener);
+            shown.bytesOutProperty().removeListener(trafficListener);
+        }
+        shown = row;
         details.setVisible(row != null);
         details.setManaged(row != null);
         if (row == null) {
@@ -104,17 +124,14 @@ public final class TunnelsView {
         detailUrl.textProperty().bind(row.publicUrlProperty());
         copyButton.setText(messages.get("tunnels.copy"));
         updateQr(row.publicUrlProperty().get());
-        row.publicUrlProperty().addListener((o, was, now) -> {
-            if (model.selectedProperty().get() == row) {
-                updateQr(now);
-            }
-        });
+        row.publicUrlProperty().addListener(urlListener);
         detailConnections.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> messages.get("tunnels.connections", row.connectionsProperty().get(),
                         Bytes.format(row.bytesInProperty().get()), Bytes.format(row.bytesOutProperty().get())),
                 row.connectionsProperty(), row.bytesInProperty(), row.bytesOutProperty()));
-        row.bytesInProperty().addListener((o, was, now) -> drawTraffic(row));
-        row.bytesOutProperty().addListener((o, was, now) -> drawTraffic(row));
+        // Both counters change in one sample; drawing once per sample is enough.
+        row.bytesInProperty().addListener(trafficListener);
+        row.bytesOutProperty().addListener(trafficListener);
         drawTraffic(row);
     }
 
@@ -141,6 +158,8 @@ public final class TunnelsView {
     /** The on/off switch of a row; it asks the ViewModel, which asks the control plane. */
     private final class ToggleCell extends TableCell<TunnelRow, TunnelRow> {
         private final CheckBox box = new CheckBox();
+        private final javafx.beans.value.ChangeListener<Boolean> follow = (o, was, now) -> box.setSelected(now);
+        private TunnelRow bound;
 
         ToggleCell() {
             box.getStyleClass().add("tunnel-toggle");
@@ -155,18 +174,18 @@ public final class TunnelsView {
         @Override
         protected void updateItem(TunnelRow row, boolean empty) {
             super.updateItem(row, empty);
-            box.selectedProperty().unbind();
+            if (bound != null) {
+                bound.enabledProperty().removeListener(follow);
+                bound = null;
+            }
             if (empty || row == null) {
                 setGraphic(null);
                 return;
             }
+            bound = row;
             box.setId("toggle-" + row.name());
             box.setSelected(row.enabledProperty().get());
-            row.enabledProperty().addListener((o, was, now) -> {
-                if (getItem() == row) {
-                    box.setSelected(now);
-                }
-            });
+            row.enabledProperty().addListener(follow);
             setGraphic(box);
         }
     }
