@@ -3,8 +3,10 @@ package dev.flux.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flux.client.controlplane.Credentials;
+import dev.flux.desktop.login.LoginViewModel;
+import dev.flux.desktop.tunnels.DisplayedState;
 import dev.flux.desktop.tunnels.TunnelRow;
-import dev.flux.desktop.tunnels.TunnelStateView;
 import dev.flux.e2e.client.RawHttpClient;
 import dev.flux.e2e.client.RawHttpRequest;
 import dev.flux.e2e.client.RawHttpResponse;
@@ -19,6 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -49,6 +55,7 @@ class DesktopFlowTest {
     private static ControlPlaneClient admin;
     private static HttpTestServer web;
     private static int adminPort;
+    private static javafx.application.Application app;
     private final FxRobot robot = new FxRobot();
 
     @BeforeAll
@@ -61,11 +68,12 @@ class DesktopFlowTest {
         System.setProperty("flux.desktop.configDir", dir.resolve("desktop-config").toString());
         System.setProperty("flux.desktop.adminPort", Integer.toString(adminPort));
         FxToolkit.registerPrimaryStage();
-        FxToolkit.setupApplication(FluxDesktop::new);
+        app = FxToolkit.setupApplication(FluxDesktop::new);
     }
 
     @AfterAll
     static void stopApp() throws Exception {
+        FxToolkit.cleanupApplication(app); // stops the agent and its admin API
         FxToolkit.cleanupStages();
         FxToolkit.cleanupStages();
         web.close();
@@ -107,7 +115,7 @@ class DesktopFlowTest {
         long created = System.nanoTime();
         await("the tunnel to be online with its URL").atMost(Duration.ofSeconds(10))
                 .until(() -> row("desk") != null && row("desk").stateProperty().get() != null
-                        && row("desk").stateProperty().get().kind() == TunnelStateView.Kind.ONLINE);
+                        && row("desk").stateProperty().get().kind() == DisplayedState.Kind.ONLINE);
         URI url = URI.create(row("desk").publicUrlProperty().get());
         System.out.println("desktop: tunnel online " + Duration.ofNanos(System.nanoTime() - created).toMillis()
                 + " ms after Expose: " + url);
@@ -166,8 +174,38 @@ class DesktopFlowTest {
         await("the URL to stop answering after switching the tunnel off").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100)).until(() -> status(url) != 200);
         await("the tunnel to show as off").atMost(Duration.ofSeconds(5))
-                .until(() -> row("desk").stateProperty().get().kind() == TunnelStateView.Kind.OFF);
+                .until(() -> row("desk").stateProperty().get().kind() == DisplayedState.Kind.OFF);
         assertThat(robot.lookup("#toggle-desk").queryAs(CheckBox.class).isSelected()).isFalse();
+    }
+
+    @Test
+    void signInThroughTheBrowserWithTheDeviceFlow() throws Exception {
+        admin.createUserAndSignIn("erin");
+        List<String> opened = new CopyOnWriteArrayList<>();
+        DesktopContext context = TestContexts.create(dir.resolve("erin"), opened);
+        AtomicReference<Credentials> signedIn = new AtomicReference<>();
+        LoginViewModel model = new LoginViewModel(context, new Messages(Locale.ENGLISH), signedIn::set);
+        model.serverProperty().set(controlPlane.url().toString());
+        try {
+            model.signInWithBrowser();
+            await("the approval page to be opened").atMost(Duration.ofSeconds(10)).until(() -> !opened.isEmpty());
+            String code = model.userCodeProperty().get();
+            assertThat(opened.get(0)).startsWith(controlPlane.url().toString()).contains(code);
+            assertThat(model.progressProperty().get()).contains(code);
+
+            WebApproval browser = new WebApproval(controlPlane.url());
+            browser.signIn("erin", "erin-chosen-password");
+            assertThat(browser.approve(code)).contains("is signed in as erin");
+            await("the app to notice the approval").atMost(Duration.ofSeconds(15))
+                    .until(() -> signedIn.get() != null);
+            assertThat(signedIn.get().username()).isEqualTo("erin");
+            assertThat(signedIn.get().token()).startsWith("flx_");
+            assertThat(context.credentials().load()).contains(signedIn.get());
+            assertThat(model.errorProperty().get()).isEmpty();
+            assertThat(model.busyProperty().get()).isFalse();
+        } finally {
+            context.tasks().close();
+        }
     }
 
     private String text(String id) {

@@ -22,7 +22,7 @@ public final class TunnelRow {
     private final StringProperty type = new SimpleStringProperty();
     private final StringProperty localTarget = new SimpleStringProperty();
     private final BooleanProperty enabled = new SimpleBooleanProperty();
-    private final ObjectProperty<TunnelStateView> state = new SimpleObjectProperty<>();
+    private final ObjectProperty<DisplayedState> state = new SimpleObjectProperty<>();
     private final StringProperty publicUrl = new SimpleStringProperty();
     private final LongProperty connections = new SimpleLongProperty();
     private final LongProperty bytesIn = new SimpleLongProperty();
@@ -51,7 +51,7 @@ public final class TunnelRow {
         return enabled;
     }
 
-    public ObjectProperty<TunnelStateView> stateProperty() {
+    public ObjectProperty<DisplayedState> stateProperty() {
         return state;
     }
 

@@ -31,7 +31,7 @@ public final class TunnelsView {
     @FXML private TableColumn<TunnelRow, TunnelRow> onColumn;
     @FXML private TableColumn<TunnelRow, String> nameColumn;
     @FXML private TableColumn<TunnelRow, String> typeColumn;
-    @FXML private TableColumn<TunnelRow, TunnelStateView> stateColumn;
+    @FXML private TableColumn<TunnelRow, DisplayedState> stateColumn;
     @FXML private TableColumn<TunnelRow, String> urlColumn;
     @FXML private TableColumn<TunnelRow, String> localColumn;
     @FXML private TableColumn<TunnelRow, Number> connectionsColumn;
@@ -191,9 +191,9 @@ public final class TunnelsView {
     }
 
     /** The state in words, coloured by kind. */
-    private static final class StateCell extends TableCell<TunnelRow, TunnelStateView> {
+    private static final class StateCell extends TableCell<TunnelRow, DisplayedState> {
         @Override
-        protected void updateItem(TunnelStateView state, boolean empty) {
+        protected void updateItem(DisplayedState state, boolean empty) {
             super.updateItem(state, empty);
             getStyleClass().removeIf(s -> s.startsWith("state-"));
             if (empty || state == null) {

@@ -162,7 +162,7 @@ public final class TunnelsViewModel implements AutoCloseable {
             row.typeProperty().set(r.type());
             row.localTargetProperty().set(r.localTarget());
             row.enabledProperty().set(r.isEnabled());
-            row.stateProperty().set(TunnelStateView.of(r, status, agentFailure, reconnect, messages));
+            row.stateProperty().set(DisplayedState.of(r, status, agentFailure, reconnect, messages));
             String url = served != null && served.publicUrl() != null ? served.publicUrl() : r.publicUrl();
             row.publicUrlProperty().set(url);
             row.connectionsProperty().set(status == null ? 0 : status.connections());

@@ -6,36 +6,36 @@ import dev.flux.client.TunnelState;
 import dev.flux.client.TunnelStatus;
 import dev.flux.client.controlplane.RemoteTunnel;
 import dev.flux.desktop.Messages;
-import dev.flux.desktop.tunnels.TunnelStateView.Kind;
+import dev.flux.desktop.tunnels.DisplayedState.Kind;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-class TunnelStateViewTest {
+class DisplayedStateTest {
 
     private final Messages en = new Messages(Locale.ENGLISH);
 
     @Test
     void statesInWords() {
         assertThat(of(remote(true), local(TunnelState.READY, null), null, 0))
-                .isEqualTo(new TunnelStateView(Kind.ONLINE, "online"));
-        assertThat(of(remote(true), null, null, 0)).isEqualTo(new TunnelStateView(Kind.CONNECTING, "connecting"));
+                .isEqualTo(new DisplayedState(Kind.ONLINE, "online"));
+        assertThat(of(remote(true), null, null, 0)).isEqualTo(new DisplayedState(Kind.CONNECTING, "connecting"));
         assertThat(of(remote(true), local(TunnelState.RECONNECTING, null), null, 2_100))
-                .isEqualTo(new TunnelStateView(Kind.RECONNECTING, "reconnecting in 3 s"));
+                .isEqualTo(new DisplayedState(Kind.RECONNECTING, "reconnecting in 3 s"));
         assertThat(of(remote(true), local(TunnelState.RECONNECTING, null), null, 0))
-                .isEqualTo(new TunnelStateView(Kind.RECONNECTING, "reconnecting"));
+                .isEqualTo(new DisplayedState(Kind.RECONNECTING, "reconnecting"));
         assertThat(of(remote(true), local(TunnelState.REJECTED, "subdomain 'wx' is taken"), null, 0))
-                .isEqualTo(new TunnelStateView(Kind.ERROR, "error: subdomain 'wx' is taken"));
+                .isEqualTo(new DisplayedState(Kind.ERROR, "error: subdomain 'wx' is taken"));
         assertThat(of(remote(false), local(TunnelState.READY, null), null, 0))
-                .isEqualTo(new TunnelStateView(Kind.OFF, "off"));
+                .isEqualTo(new DisplayedState(Kind.OFF, "off"));
         assertThat(of(remote(true), local(TunnelState.READY, null), "the token was rejected", 0))
-                .isEqualTo(new TunnelStateView(Kind.ERROR, "error: the token was rejected"));
+                .isEqualTo(new DisplayedState(Kind.ERROR, "error: the token was rejected"));
     }
 
     @Test
     void inChinese() {
         Messages zh = new Messages(Locale.SIMPLIFIED_CHINESE);
-        assertThat(TunnelStateView.of(remote(true), local(TunnelState.READY, null), null, 0, zh).text())
+        assertThat(DisplayedState.of(remote(true), local(TunnelState.READY, null), null, 0, zh).text())
                 .isEqualTo("在线");
     }
 
@@ -80,8 +80,8 @@ class TunnelStateViewTest {
         assertThat(decoded.getText()).isEqualTo("http://wx.tunnel.test:8080");
     }
 
-    private TunnelStateView of(RemoteTunnel r, TunnelStatus s, String failure, long reconnect) {
-        return TunnelStateView.of(r, s, failure, reconnect, en);
+    private DisplayedState of(RemoteTunnel r, TunnelStatus s, String failure, long reconnect) {
+        return DisplayedState.of(r, s, failure, reconnect, en);
     }
 
     private static RemoteTunnel remote(boolean enabled) {

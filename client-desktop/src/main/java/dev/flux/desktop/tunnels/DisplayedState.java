@@ -11,7 +11,7 @@ import dev.flux.desktop.Messages;
  * @param kind what the colour and the tray say
  * @param text the words, e.g. "reconnecting in 3 s" or "error: subdomain 'wx' is taken"
  */
-public record TunnelStateView(Kind kind, String text) {
+public record DisplayedState(Kind kind, String text) {
 
     /** The states the screen tells apart. */
     public enum Kind { ONLINE, CONNECTING, RECONNECTING, ERROR, OFF }
@@ -21,25 +21,25 @@ public record TunnelStateView(Kind kind, String text) {
      * @param agentFailure    why the agent stopped for good, or null while it runs
      * @param reconnectMillis how long until the agent tries the node again; ≤ 0 when it is not waiting
      */
-    public static TunnelStateView of(RemoteTunnel remote, TunnelStatus local, String agentFailure,
+    public static DisplayedState of(RemoteTunnel remote, TunnelStatus local, String agentFailure,
                                      long reconnectMillis, Messages messages) {
         if (!remote.isEnabled()) {
-            return new TunnelStateView(Kind.OFF, messages.get("state.off"));
+            return new DisplayedState(Kind.OFF, messages.get("state.off"));
         }
         if (agentFailure != null) {
-            return new TunnelStateView(Kind.ERROR, messages.get("state.error", agentFailure));
+            return new DisplayedState(Kind.ERROR, messages.get("state.error", agentFailure));
         }
         if (local == null) {
-            return new TunnelStateView(Kind.CONNECTING, messages.get("state.connecting"));
+            return new DisplayedState(Kind.CONNECTING, messages.get("state.connecting"));
         }
         return switch (local.state()) {
-            case READY -> new TunnelStateView(Kind.ONLINE, messages.get("state.online"));
-            case CONNECTING -> new TunnelStateView(Kind.CONNECTING, messages.get("state.connecting"));
+            case READY -> new DisplayedState(Kind.ONLINE, messages.get("state.online"));
+            case CONNECTING -> new DisplayedState(Kind.CONNECTING, messages.get("state.connecting"));
             case RECONNECTING -> reconnectMillis > 0
-                    ? new TunnelStateView(Kind.RECONNECTING,
+                    ? new DisplayedState(Kind.RECONNECTING,
                             messages.get("state.reconnectingIn", (reconnectMillis + 999) / 1000))
-                    : new TunnelStateView(Kind.RECONNECTING, messages.get("state.reconnecting"));
-            case REJECTED -> new TunnelStateView(Kind.ERROR, messages.get("state.error",
+                    : new DisplayedState(Kind.RECONNECTING, messages.get("state.reconnecting"));
+            case REJECTED -> new DisplayedState(Kind.ERROR, messages.get("state.error",
                     local.error() == null ? messages.get("state.rejected") : local.error()));
         };
     }
