@@ -1,5 +1,6 @@
 package dev.flux.desktop;
 
+import dev.flux.client.AgentException;
 import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.controlplane.CredentialStore;
 import dev.flux.client.controlplane.Credentials;
@@ -74,7 +75,10 @@ public final class FluxDesktop extends Application {
         stage.setTitle("FLUX Gateway");
         stage.setScene(scene);
         context.agent().onFatal(failure -> Platform.runLater(() -> {
-            if (tunnels != null) {
+            if (failure instanceof AgentException a && a.kind() == AgentException.Kind.AUTH_REJECTED) {
+                // Nothing runs without a valid token: back to signing in, saying why.
+                showLogin(ErrorText.describe(failure, messages));
+            } else if (tunnels != null) {
                 tunnels.agentFailed(failure);
             }
         }));
@@ -87,7 +91,7 @@ public final class FluxDesktop extends Application {
         if (saved.isPresent()) {
             signedIn(saved.get());
         } else {
-            showLogin();
+            showLogin(null);
         }
         tray = TrayMenu.install(messages, this::showOrHide, this::quit, () -> tunnels);
         if (tray != null) {
@@ -111,10 +115,14 @@ public final class FluxDesktop extends Application {
         }
     }
 
-    private void showLogin() {
+    /** @param error why the user has to sign in (again), or null */
+    private void showLogin(String error) {
         closeTunnels();
         login = null;
         LoginViewModel model = new LoginViewModel(context, messages, this::signedIn);
+        if (error != null) {
+            model.errorProperty().set(error);
+        }
         show(new LoginView(model, messages).root());
     }
 
@@ -136,7 +144,7 @@ public final class FluxDesktop extends Application {
             current.refresh();
         });
         SettingsViewModel settingsModel = new SettingsViewModel(context, messages, login, settings,
-                this::settingsApplied, this::showLogin);
+                this::settingsApplied, () -> showLogin(null));
         String account = messages.get("main.account", login.username() == null ? "?" : login.username(),
                 login.server());
         MainView main = new MainView(messages, account,
@@ -158,7 +166,7 @@ public final class FluxDesktop extends Application {
             if (login != null) {
                 showMain();
             } else {
-                showLogin();
+                showLogin(null);
             }
         }
     }

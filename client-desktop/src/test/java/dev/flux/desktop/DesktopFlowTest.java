@@ -13,6 +13,7 @@ import dev.flux.e2e.client.RawHttpResponse;
 import dev.flux.e2e.framework.ControlPlaneClient;
 import dev.flux.e2e.framework.ControlPlaneProcess;
 import dev.flux.e2e.framework.FluxProcesses;
+import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
 import dev.flux.e2e.service.HttpTestServer;
 import java.net.URI;
@@ -54,6 +55,7 @@ class DesktopFlowTest {
     private static ControlPlaneProcess controlPlane;
     private static ControlPlaneClient admin;
     private static HttpTestServer web;
+    private static NodeProcess node;
     private static int adminPort;
     private static javafx.application.Application app;
     private final FxRobot robot = new FxRobot();
@@ -63,7 +65,7 @@ class DesktopFlowTest {
         web = HttpTestServer.start("web");
         controlPlane = flux.startControlPlane(dir);
         admin = ControlPlaneClient.admin(controlPlane);
-        flux.startNode(dir, controlPlane, admin.createNode("edge"));
+        node = flux.startNode(dir, controlPlane, admin.createNode("edge"));
         adminPort = Ports.free();
         System.setProperty("flux.desktop.configDir", dir.resolve("desktop-config").toString());
         System.setProperty("flux.desktop.adminPort", Integer.toString(adminPort));
@@ -163,6 +165,19 @@ class DesktopFlowTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(local.body()).contains("\"name\":\"desk\"").contains("\"state\":\"ready\"");
 
+        // The node goes down: the row says when the agent tries again; the tunnel comes back on the same URL.
+        node.kill();
+        await("the tunnel to show when the agent reconnects").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> row("desk").stateProperty().get().text().matches("reconnecting in \\d+ s"));
+        assertThat(row("desk").stateProperty().get().kind()).isEqualTo(DisplayedState.Kind.RECONNECTING);
+        node.restart();
+        await("the tunnel to be online again after the node restarted").atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> row("desk").stateProperty().get().kind() == DisplayedState.Kind.ONLINE
+                        && status(url) == 200);
+        assertThat(row("desk").publicUrlProperty().get()).isEqualTo(url.toString());
+
         // The same subdomain again: the control plane's refusal, inline, in its words.
         robot.interact(() -> robot.lookup("#exposeSubdomain").queryAs(TextField.class).setText("desk"));
         robot.clickOn("#exposeButton");
@@ -176,6 +191,13 @@ class DesktopFlowTest {
         await("the tunnel to show as off").atMost(Duration.ofSeconds(5))
                 .until(() -> row("desk").stateProperty().get().kind() == DisplayedState.Kind.OFF);
         assertThat(robot.lookup("#toggle-desk").queryAs(CheckBox.class).isSelected()).isFalse();
+
+        // The token is revoked in the control plane: the app goes back to signing in and says why.
+        admin.delete("/api/v1/tokens/" + dora.tokenId());
+        await("the sign-in screen after the token was revoked").atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> robot.lookup("#loginError").tryQuery().isPresent());
+        assertThat(text("#loginError")).startsWith("The control plane rejected the token").endsWith("Sign in again.");
     }
 
     @Test
