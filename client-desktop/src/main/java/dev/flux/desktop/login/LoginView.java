@@ -19,6 +19,7 @@ public final class LoginView {
     @FXML private Button browserButton;
     @FXML private Button tokenButton;
     @FXML private Label userCode;
+    @FXML private Button cancelButton;
     @FXML private Label progress;
     @FXML private Label error;
 
@@ -34,6 +35,9 @@ public final class LoginView {
         userCode.textProperty().bind(model.userCodeProperty());
         userCode.visibleProperty().bind(model.userCodeProperty().isNotEmpty());
         userCode.managedProperty().bind(userCode.visibleProperty());
+        cancelButton.visibleProperty().bind(model.userCodeProperty().isNotEmpty());
+        cancelButton.managedProperty().bind(cancelButton.visibleProperty());
+        cancelButton.setOnAction(e -> model.cancel());
         progress.textProperty().bind(model.progressProperty());
         error.textProperty().bind(model.errorProperty());
         error.visibleProperty().bind(model.errorProperty().isNotEmpty());
