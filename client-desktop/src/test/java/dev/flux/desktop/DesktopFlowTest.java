@@ -128,36 +128,47 @@ class DesktopFlowTest {
                 status(url);
                 Thread.sleep(250);
             }
-            Screenshots.take(robot, "tunnels");
-            robot.clickOn("#logsTab");
-            Screenshots.take(robot, "logs");
-            robot.clickOn("#inspectorTab");
-            Screenshots.take(robot, "inspector");
-            robot.clickOn("#settingsTab");
-            Screenshots.take(robot, "settings");
-            robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
-                    .setValue("dark"));
-            robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
-                    .setValue(java.util.Locale.SIMPLIFIED_CHINESE));
-            robot.clickOn("#settingsApply");
-            await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
-                    && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
-            robot.interact(() -> robot.lookup("#tunnelTable").queryAs(TableView.class).getSelectionModel().select(0));
-            Thread.sleep(1500);
-            Screenshots.take(robot, "dark-zh");
-            robot.clickOn("#settingsTab");
-            robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
-                    .setValue("light"));
-            robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
-                    .setValue(java.util.Locale.ENGLISH));
-            robot.clickOn("#settingsApply");
-            await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
-                    && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
-            assertThat(text("#accountLabel")).isEqualTo("dora at " + controlPlane.url());
-            // The screens were rebuilt: the form starts empty again.
-            robot.interact(() -> robot.lookup("#exposePort").queryAs(ComboBox.class).getEditor()
-                    .setText(Integer.toString(web.port())));
         }
+        Screenshots.take(robot, "tunnels");
+        robot.clickOn("#logsTab");
+        Screenshots.take(robot, "logs");
+        robot.clickOn("#inspectorTab");
+        Screenshots.take(robot, "inspector");
+        robot.clickOn("#settingsTab");
+        Screenshots.take(robot, "settings");
+        robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
+                .setValue("dark"));
+        robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
+                .setValue(java.util.Locale.SIMPLIFIED_CHINESE));
+        robot.clickOn("#settingsApply");
+        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
+                && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
+        robot.interact(() -> robot.lookup("#tunnelTable").queryAs(TableView.class).getSelectionModel().select(0));
+        // The language applies at once: the screens are rebuilt in Chinese, the agent runs on.
+        await("the tunnel's state in Chinese").atMost(Duration.ofSeconds(5))
+                .until(() -> "在线".equals(row("desk").stateProperty().get().text()));
+        assertThat(robot.lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class).getTabs().get(0).getText())
+                .isEqualTo("隧道");
+        assertThat(robot.lookup(".tab-pane").query().getScene().getStylesheets()).anyMatch(
+                css -> css.endsWith("theme/dark.css"));
+        if (System.getProperty("flux.desktop.screenshots") != null) {
+            Thread.sleep(1500); // a traffic sample or two for the chart
+        }
+        Screenshots.take(robot, "dark-zh");
+        robot.clickOn("#settingsTab");
+        robot.interact(() -> robot.lookup("#settingsTheme").queryAs(javafx.scene.control.ChoiceBox.class)
+                .setValue("light"));
+        robot.interact(() -> robot.lookup("#settingsLanguage").queryAs(javafx.scene.control.ChoiceBox.class)
+                .setValue(java.util.Locale.ENGLISH));
+        robot.clickOn("#settingsApply");
+        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("#tunnelTable").tryQuery().isPresent()
+                && robot.lookup("#tunnelTable").queryAs(TableView.class).getItems().size() == 1);
+        assertThat(text("#accountLabel")).isEqualTo("dora at " + controlPlane.url());
+        await("the tunnel's state in English again").atMost(Duration.ofSeconds(5))
+                .until(() -> "online".equals(row("desk").stateProperty().get().text()));
+        // The screens were rebuilt: the form starts empty again.
+        robot.interact(() -> robot.lookup("#exposePort").queryAs(ComboBox.class).getEditor()
+                .setText(Integer.toString(web.port())));
 
         // fluxctl on this machine sees the same agent.
         HttpResponse<String> local = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
