@@ -31,6 +31,7 @@ public final class TrayMenu {
 
     private final TrayIcon icon;
     private final Menu tunnelsMenu;
+    private String shown; // the tunnels and their switches the menu shows; screen thread only
 
     private TrayMenu(TrayIcon icon, Menu tunnelsMenu) {
         this.icon = icon;
@@ -88,6 +89,11 @@ public final class TrayMenu {
             return;
         }
         List<TunnelRow> rows = List.copyOf(model.tunnels());
+        String signature = rows.stream().map(r -> r.name() + "=" + r.enabledProperty().get()).toList().toString();
+        if (signature.equals(shown)) {
+            return; // rebuilding an unchanged menu would close it under the user's pointer on some desktops
+        }
+        shown = signature;
         java.awt.EventQueue.invokeLater(() -> {
             tunnelsMenu.removeAll();
             for (TunnelRow row : rows) {
