@@ -1,0 +1,24 @@
+package dev.flux.desktop.tunnels;
+
+import java.util.Locale;
+
+/** Byte counts for people: "0 B", "12.4 KiB", "3.1 MiB". */
+public final class Bytes {
+
+    private Bytes() {
+    }
+
+    public static String format(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}
