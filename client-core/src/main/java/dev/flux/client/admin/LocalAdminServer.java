@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * and, given a {@link RequestInspector}, the request inspector's API and page (see there).
  * It listens on the loopback address only, and refuses (403) a request whose {@code Host} or {@code Origin} names
  * anything but a loopback host: a web page the user visits can neither call it (its {@code Origin} is foreign) nor
- * reach it through DNS rebinding (its {@code Host} is foreign). A request that changes something (not GET) and
- * carries an {@code Origin} (a browser's) must also carry this process's secret in {@value #CSRF_HEADER}: the
- * inspector page gets it embedded when it is served; other programs send no {@code Origin} and need none.
+ * reach it through DNS rebinding (its {@code Host} is foreign). A request to the inspector that changes something
+ * (not GET) and carries an {@code Origin} (a browser's) must also carry this process's secret in
+ * {@value #CSRF_HEADER}: the inspector page gets it embedded when it is served; other programs send no
+ * {@code Origin} and need none.
  */
 public final class LocalAdminServer implements AutoCloseable {
 
@@ -130,13 +131,13 @@ public final class LocalAdminServer implements AutoCloseable {
         }
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
-        if (origin != null && !method.equals("GET") && !method.equals("HEAD")
-                && !csrf.equals(exchange.getRequestHeaders().getFirst(CSRF_HEADER))) {
-            error(exchange, 403, "csrf_token_required", "a request from a web page must carry the header "
-                    + CSRF_HEADER + " with the token of the inspector page; reload the page");
-            return;
-        }
         if (inspector != null && RequestInspector.handles(path)) {
+            if (origin != null && !method.equals("GET") && !method.equals("HEAD")
+                    && !csrf.equals(exchange.getRequestHeaders().getFirst(CSRF_HEADER))) {
+                error(exchange, 403, "csrf_token_required", "a request from a web page must carry the header "
+                        + CSRF_HEADER + " with the token of the inspector page; reload the page");
+                return;
+            }
             byte[] body = exchange.getRequestBody().readNBytes(MAX_REQUEST_BODY + 1);
             if (body.length > MAX_REQUEST_BODY) {
                 error(exchange, 413, "body_too_large", "the request body is larger than " + MAX_REQUEST_BODY

@@ -195,9 +195,9 @@ public final class BodyFormatter {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.append(urlDecode(k)).append(" = ").append(urlDecode(v)).append('\n');
+            out.append(out.isEmpty() ? "" : "\n").append(urlDecode(k)).append(" = ").append(urlDecode(v));
         }
-        return out.toString().stripTrailing();
+        return out.toString();
     }
 
     private static String urlDecode(String s) {

@@ -67,6 +67,9 @@ public final class InspectionConfigReader {
             String token = w.requiredSecret("token");
             String key = w.secret("encodingAESKey");
             String appId = w.string("appId");
+            if (w.has("encodingAESKey") && appId == null) {
+                w.problem("appId", "required with encodingAESKey: safe-mode messages carry the AppID");
+            }
             if (token != null && !token.matches("[A-Za-z0-9]{3,32}")) {
                 w.problem("token", "expected 3 to 32 letters and digits, as entered in the WeChat admin console");
                 token = null;
@@ -75,9 +78,6 @@ public final class InspectionConfigReader {
                 w.problem("encodingAESKey", "expected the 43 letters, digits, '+' and '/' of the EncodingAESKey in "
                         + "the WeChat admin console (this one has " + key.length() + " characters)");
                 key = null;
-            }
-            if (key != null && appId == null) {
-                w.problem("appId", "required with encodingAESKey: safe-mode messages carry the AppID");
             }
             if (name != null && token != null) {
                 wechat.put(name, new WeChatConfig(token, key, appId));
