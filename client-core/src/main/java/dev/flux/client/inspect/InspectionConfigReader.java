@@ -55,7 +55,9 @@ public final class InspectionConfigReader {
         int maxBodyBytes = inspect.integer("maxBodyBytes", InspectSettings.DEFAULT.maxBodyBytes(), 0,
                 16 * 1024 * 1024);
         Map<String, WeChatConfig> wechat = new LinkedHashMap<>();
-        for (ConfigTable t : root.tables("tunnels")) {
+        // the agent's loader has read "tunnels" in this document already when it reported a problem with it
+        List<ConfigTable> tunnels = root.hasProblems("tunnels") ? List.of() : root.tables("tunnels");
+        for (ConfigTable t : tunnels) {
             ConfigTable w = t.table("wechat");
             if (!t.has("wechat")) {
                 continue;

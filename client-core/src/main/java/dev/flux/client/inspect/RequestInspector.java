@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +116,10 @@ public final class RequestInspector {
                 if (list.size() > limit) {
                     list = list.subList(0, limit);
                 }
+                WeChatView view = new WeChatView();
                 List<Summary> out = new ArrayList<>();
                 for (CapturedExchange c : list) {
-                    out.add(summary(c));
+                    out.add(summary(c, view));
                 }
                 return json(200, Map.of("requests", out));
             }
@@ -126,7 +128,7 @@ public final class RequestInspector {
                             + " (only the last " + capture.settings().maxExchanges() + " of each tunnel are kept)"));
             if (seg.length == 3) {
                 allow(method, "GET");
-                return json(200, detail(c));
+                return json(200, detail(c, new WeChatView()));
             }
             if (seg.length == 4 && seg[3].equals("replay")) {
                 allow(method, "POST");
@@ -135,7 +137,7 @@ public final class RequestInspector {
                 TunnelTarget t = tunnels.apply(c.tunnel()).orElseThrow(() -> new ApiError(409, "tunnel_not_found",
                         "tunnel '" + c.tunnel() + "' is no longer served by this agent: there is nowhere to replay"));
                 try {
-                    return json(201, detail(replayer.replay(c, edit, t.localHost(), t.localPort())));
+                    return json(201, detail(replayer.replay(c, edit, t.localHost(), t.localPort()), new WeChatView()));
                 } catch (RequestReplayer.ReplayException e) {
                     int status = e.code().startsWith("local_service") ? 502 : e.code().equals("body_truncated")
                             ? 409 : 400;
@@ -257,11 +259,11 @@ public final class RequestInspector {
                          WeChatRequestAnalysis wechat, List<Long> sameMessage) {
     }
 
-    Summary summary(CapturedExchange c) {
-        WeChatRequestAnalysis w = analysis(c);
+    Summary summary(CapturedExchange c, WeChatView view) {
+        WeChatRequestAnalysis w = view.analysis(c);
         WeChatSummary ws = null;
         if (w != null) {
-            List<Long> same = sameMessage(c, w);
+            List<Long> same = view.sameMessage(c, w);
             ws = new WeChatSummary(w.kind(), w.signature().valid() && (w.msgSignature() == null
                     || w.msgSignature().valid()), w.overDeadline(), w.retryKey(), same.indexOf(c.id()) + 1);
         }
@@ -270,43 +272,54 @@ public final class RequestInspector {
                 c.response() == null ? 0 : c.response().bodySize(), c.replayOf(), ws);
     }
 
-    Detail detail(CapturedExchange c) {
-        WeChatRequestAnalysis w = analysis(c);
+    Detail detail(CapturedExchange c, WeChatView view) {
+        WeChatRequestAnalysis w = view.analysis(c);
         return new Detail(c.id(), c.tunnel(), c.time().toString(), c.method(), c.path(), c.query(), c.status(),
                 c.durationMillis(), c.replayOf(), message(c.request()), message(c.response()), w,
-                w == null || w.retryKey() == null ? null : sameMessage(c, w));
+                w == null || w.retryKey() == null ? null : view.sameMessage(c, w));
     }
 
     private static Message message(HttpMessageCapture m) {
         return m == null ? null : new Message(m.headers(), BodyFormatter.format(m));
     }
 
-    private WeChatRequestAnalysis analysis(CapturedExchange c) {
+    /**
+     * The WeChat analyses of one API call, each exchange analysed (and decrypted) once, and the deliveries of each
+     * message found in one pass (WeChat delivers a message again when it got no answer in time).
+     */
+    private final class WeChatView {
+        private final Map<Long, Optional<WeChatRequestAnalysis>> analyses = new HashMap<>();
+        private Map<String, List<Long>> deliveries;
+
+        WeChatRequestAnalysis analysis(CapturedExchange c) {
+            return analyses.computeIfAbsent(c.id(), id -> Optional.ofNullable(analyse(c))).orElse(null);
+        }
+
+        List<Long> sameMessage(CapturedExchange c, WeChatRequestAnalysis w) {
+            if (w.retryKey() == null) {
+                return List.of(c.id());
+            }
+            if (deliveries == null) {
+                deliveries = new HashMap<>();
+                for (CapturedExchange other : capture.list(null, 0)) {
+                    WeChatRequestAnalysis o = other.replayOf() == null ? analysis(other) : null;
+                    if (o != null && o.retryKey() != null) {
+                        deliveries.computeIfAbsent(other.tunnel() + "\n" + o.retryKey(), k -> new ArrayList<>())
+                                .add(other.id());
+                    }
+                }
+            }
+            return deliveries.getOrDefault(c.tunnel() + "\n" + w.retryKey(), List.of(c.id()));
+        }
+    }
+
+    private WeChatRequestAnalysis analyse(CapturedExchange c) {
         WeChatConfig cfg = wechat.get(c.tunnel());
         if (cfg == null) {
             return null;
         }
         String body = c.request() == null ? "" : new String(c.request().body(), StandardCharsets.UTF_8);
         return WeChatRequestAnalysis.of(cfg, c.method(), c.target(), body, c.durationMillis());
-    }
-
-    /** The ids of the deliveries of the same WeChat message (WeChat retries a message it got no answer to). */
-    private List<Long> sameMessage(CapturedExchange c, WeChatRequestAnalysis w) {
-        List<Long> ids = new ArrayList<>();
-        if (w.retryKey() == null) {
-            ids.add(c.id());
-            return ids;
-        }
-        for (CapturedExchange other : capture.list(c.tunnel(), 0)) {
-            if (other.replayOf() != null) {
-                continue;
-            }
-            WeChatRequestAnalysis o = other.id() == c.id() ? w : analysis(other);
-            if (o != null && w.retryKey().equals(o.retryKey())) {
-                ids.add(other.id());
-            }
-        }
-        return ids;
     }
 
     private Response page(String csrfToken) throws IOException {
