@@ -83,8 +83,12 @@ final class InspectCommand implements Callable<Integer> {
                 after = print(out, list, after);
             }
             out.flush();
-            while (follow) {
-                Thread.sleep(500);
+            while (follow && !Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    break; // Ctrl-C, or the caller stopping it: the lines printed so far are the output
+                }
                 after = print(out, client.requests(tunnel, after), after);
                 out.flush();
             }

@@ -72,6 +72,32 @@ class InspectCommandTest {
     }
 
     @Test
+    void followPrintsNewRequestsAsTheyCome() throws Exception {
+        CliRun cli = new CliRun();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Integer> exit = pool.submit(() -> cli.execute("inspect", "--follow",
+                    "--tunnel", "web", "-o", "json", "--admin-port", "" + admin.port()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> cli.out().lines().count() == 1);
+            capture.add("web", "DELETE", "/items/1", 204, 5, Instant.now(),
+                    new HttpMessageCapture(List.of(), new byte[0], 0, false), null, null);
+            capture.add("api", "GET", "/other-tunnel", 200, 1, Instant.now(),
+                    new HttpMessageCapture(List.of(), new byte[0], 0, false), null, null);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> cli.out().lines().count() == 2);
+            List<String> lines = cli.out().lines().toList();
+            assertThat(lines.get(0)).startsWith("{\"id\":1,\"tunnel\":\"web\"");
+            assertThat(lines.get(1)).startsWith("{\"id\":3,\"tunnel\":\"web\",").contains("\"method\":\"DELETE\"");
+            exit.cancel(true);
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(cli.out()).doesNotContain("other-tunnel");
+    }
+
+    @Test
     void failuresSayWhatToDo() throws Exception {
         CliRun.Result missing = CliRun.run("inspect", "--admin-port", "" + admin.port(), "99");
         assertThat(missing.exitCode()).isEqualTo(1);
