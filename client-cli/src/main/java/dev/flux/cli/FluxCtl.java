@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             WhoamiCommand.class,
             TunnelCommand.class,
             HttpCommand.class,
+            InspectCommand.class,
+            WeChatCommand.class,
             ConfigCommand.class,
             TokenCommand.class,
             VersionCommand.class,

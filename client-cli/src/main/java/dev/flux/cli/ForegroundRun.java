@@ -3,6 +3,10 @@ package dev.flux.cli;
 import dev.flux.client.Agent;
 import dev.flux.client.AgentListener;
 import dev.flux.client.ControlPlaneAgent;
+import dev.flux.client.HttpExchangeListener;
+import dev.flux.client.inspect.InspectionConfig;
+import dev.flux.client.inspect.RequestCapture;
+import dev.flux.client.inspect.RequestInspector;
 import dev.flux.client.TunnelStatus;
 import dev.flux.client.admin.AdminTunnel;
 import dev.flux.client.admin.LocalAdminServer;
@@ -10,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,20 +35,34 @@ final class ForegroundRun {
 
     /** The running agent, whichever kind. */
     record Target(Runnable start, CompletableFuture<Void> terminated, Supplier<List<TunnelStatus>> status,
-                  Supplier<List<AdminTunnel>> adminStatus, Runnable sync, Runnable close) {
+                  Supplier<List<AdminTunnel>> adminStatus, Runnable sync, Runnable close,
+                  Consumer<HttpExchangeListener> observeHttp) {
 
         static Target of(Agent agent) {
             return new Target(agent::start, agent.terminated(), agent::status,
                     () -> agent.status().stream().map(s -> admin(s, s.urls().isEmpty() ? null : s.urls().get(0)))
                             .toList(),
-                    null, agent::close);
+                    null, agent::close, agent::observeHttp);
         }
 
         static Target of(ControlPlaneAgent agent) {
             return new Target(agent::start, agent.terminated(),
                     () -> agent.status().stream().map(ControlPlaneAgent.ServedTunnel::status).toList(),
                     () -> agent.status().stream().map(t -> admin(t.status(), t.publicUrl())).toList(),
-                    agent::syncNow, agent::close);
+                    agent::syncNow, agent::close, agent::observeHttp);
+        }
+
+        /** Where the inspector replays a tunnel's requests and sends its WeChat test messages. */
+        Optional<RequestInspector.TunnelTarget> tunnel(String name) {
+            for (AdminTunnel t : adminStatus.get()) {
+                int colon = t.localTarget().lastIndexOf(':');
+                if (t.name().equals(name) && colon > 0) {
+                    String host = t.localTarget().substring(0, colon).replace("[", "").replace("]", "");
+                    return Optional.of(new RequestInspector.TunnelTarget(host,
+                            Integer.parseInt(t.localTarget().substring(colon + 1)), t.publicUrl()));
+                }
+            }
+            return Optional.empty();
         }
 
         private static AdminTunnel admin(TunnelStatus s, String url) {
@@ -52,6 +72,18 @@ final class ForegroundRun {
     }
 
     private volatile CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+    private InspectionConfig inspection = InspectionConfig.DEFAULT;
+    private Function<AgentConsole, HttpExchangeListener> printer;
+
+    /** What the request inspector keeps, and the WeChat mode of tunnels; applies to the next run. */
+    void inspect(InspectionConfig inspection) {
+        this.inspection = inspection;
+    }
+
+    /** Also prints each HTTP request (as {@code fluxctl http} does); applies to the next run. */
+    void printRequests(Function<AgentConsole, HttpExchangeListener> printer) {
+        this.printer = printer;
+    }
 
     /**
      * Asks a running agent to stop, and the command to return {@link ExitCodes#OK}; returns at once. Called before
@@ -79,7 +111,16 @@ final class ForegroundRun {
         Runtime.getRuntime().addShutdownHook(hook);
         try (AgentConsole console = new AgentConsole(spec.commandLine().getOut(), node, Terminal.isInteractive())) {
             Target target = factory.apply(console);
-            LocalAdminServer admin = adminPort == 0 ? null : startAdmin(adminPort, target);
+            HttpExchangeListener print = printer == null ? null : printer.apply(console);
+            RequestInspector inspector = null;
+            if (adminPort != 0 && inspection.settings().enabled()) {
+                inspector = new RequestInspector(new RequestCapture(inspection.settings(), print), target::tunnel);
+                inspection.wechat().forEach(inspector::wechat);
+                target.observeHttp().accept(inspector.capture());
+            } else if (print != null) {
+                target.observeHttp().accept(print);
+            }
+            LocalAdminServer admin = adminPort == 0 ? null : startAdmin(adminPort, target, inspector);
             try {
                 console.showStatus(target.status());
                 target.start().run();
@@ -99,9 +140,9 @@ final class ForegroundRun {
         }
     }
 
-    private static LocalAdminServer startAdmin(int port, Target target) {
+    private static LocalAdminServer startAdmin(int port, Target target, RequestInspector inspector) {
         try {
-            return LocalAdminServer.start(port, target.adminStatus(), target.sync());
+            return LocalAdminServer.start(port, target.adminStatus(), target.sync(), inspector);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the local admin API on 127.0.0.1:" + port + ": "
                     + e.getMessage(), e);

@@ -77,8 +77,9 @@ final class HttpCommand implements Callable<Integer> {
         out.println("Ctrl-C to stop and remove it");
         out.flush();
         try {
+            foreground.printRequests(console -> e -> console.line(line(e)));
             UpCommand.serveFromControlPlane(foreground, spec, login, adminPort, t -> t.name().equals(name),
-                    (agent, console) -> agent.observeHttp(e -> console.line(line(e))));
+                    (agent, console) -> { });
         } finally {
             try {
                 client.deleteTunnel(created.id() != null ? String.valueOf(created.id()) : name);

@@ -5,6 +5,9 @@ import dev.flux.client.ControlPlaneAgent;
 import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.config.AgentConfig;
 import dev.flux.client.config.AgentConfigLoader;
+import dev.flux.client.inspect.InspectSettings;
+import dev.flux.client.inspect.InspectionConfig;
+import dev.flux.client.inspect.InspectionConfigReader;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.Credentials;
 import dev.flux.client.controlplane.RemoteTunnel;
@@ -55,6 +58,16 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the local admin API on 127.0.0.1 (default: ${DEFAULT-VALUE}); 0 turns it off.")
     int adminPort;
 
+    @Option(names = "--inspect-max-requests", paramLabel = "N",
+            description = "HTTP requests the inspector keeps per tunnel (default: the file's inspect.maxExchanges, "
+                    + "else 100); 0 turns the inspector off.")
+    Integer inspectMaxRequests;
+
+    @Option(names = "--inspect-max-body", paramLabel = "BYTES",
+            description = "Bytes of each request and response body the inspector keeps (default: the file's "
+                    + "inspect.maxBodyBytes, else 65536).")
+    Integer inspectMaxBody;
+
     @Option(names = {"-v", "--verbose"},
             description = "Log what the agent does (INFO) on stderr, with the stack traces of unexpected errors.")
     boolean verbose;
@@ -82,6 +95,8 @@ final class UpCommand implements Callable<Integer> {
                         + "run `fluxctl up -c flux.toml`");
             }
             AgentConfig agentConfig = AgentConfigLoader.load(config.file);
+            run.inspect(inspection(spec, InspectionConfigReader.load(config.file), inspectMaxRequests,
+                    inspectMaxBody));
             String node = agentConfig.serverAddr() + ":" + agentConfig.serverPort();
             run.run(spec, node, adminPort, console -> ForegroundRun.Target.of(new Agent(agentConfig, console)));
         }
@@ -89,6 +104,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private void runFromControlPlane(Credentials login) throws InterruptedException {
+        run.inspect(inspection(spec, InspectionConfig.DEFAULT, inspectMaxRequests, inspectMaxBody));
         spec.commandLine().getOut().println("serving the tunnels of " + (login.username() == null ? "this login"
                 : login.username()) + " from the control plane at " + login.server());
         serveFromControlPlane(run, spec, login, adminPort, t -> true, (agent, console) -> { });
@@ -117,6 +133,19 @@ final class UpCommand implements Callable<Integer> {
         boolean named = spec.commandLine().getParseResult().hasMatchedOption("--config")
                 || System.getenv("FLUX_CONFIG") != null;
         return named || Files.exists(config.file);
+    }
+
+    /** The inspector's settings: the file's (or the defaults), with the command line's options over them. */
+    static InspectionConfig inspection(CommandSpec spec, InspectionConfig base, Integer maxRequests,
+                                       Integer maxBody) {
+        try {
+            InspectSettings s = base.settings();
+            return new InspectionConfig(new InspectSettings(maxRequests != null ? maxRequests : s.maxExchanges(),
+                    maxBody != null ? maxBody : s.maxBodyBytes()), base.wechat());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage().replace("inspect.maxExchanges",
+                    "--inspect-max-requests").replace("inspect.maxBodyBytes", "--inspect-max-body"));
+        }
     }
 
     static void checkAdminPort(CommandSpec spec, int port) {

@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,14 +25,22 @@ final class HttpExchangeObserver {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final HttpMessageScanner requests;
     private final HttpMessageScanner responses;
+    private final int maxBodyBytes;
     private boolean interimResponse;
     private boolean finished;
+    /** The request whose body the request scanner reads now (content capture only). */
+    private Pending reading;
+    private List<HttpHeader> requestFields = List.of();
+    private List<HttpHeader> responseFields = List.of();
 
     private static final class Pending {
         final String method;
         final String path;
         final long startNanos = System.nanoTime();
+        final long startedAtMillis = System.currentTimeMillis();
         int status;
+        BodyCapture request;
+        BodyCapture response;
 
         Pending(String method, String path) {
             this.method = method;
@@ -38,9 +48,41 @@ final class HttpExchangeObserver {
         }
     }
 
+    /** Keeps the first {@code max} bytes of a body and counts the rest. */
+    private static final class BodyCapture {
+        final List<HttpHeader> headers;
+        final int max;
+        byte[] bytes = new byte[0];
+        int kept;
+        long size;
+
+        BodyCapture(List<HttpHeader> headers, int max) {
+            this.headers = headers;
+            this.max = max;
+        }
+
+        void add(ByteBuf buf, int index, int length) {
+            size += length;
+            int n = Math.min(length, max - kept);
+            if (n <= 0) {
+                return;
+            }
+            if (kept + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(max, Math.max(kept + n, bytes.length * 2)));
+            }
+            buf.getBytes(index, bytes, kept, n);
+            kept += n;
+        }
+
+        HttpMessageCapture done() {
+            return new HttpMessageCapture(headers, Arrays.copyOf(bytes, kept), size, kept < size);
+        }
+    }
+
     HttpExchangeObserver(String tunnel, HttpExchangeListener listener) {
         this.tunnel = tunnel;
         this.listener = listener;
+        this.maxBodyBytes = listener.maxBodyBytes();
         this.requests = new HttpMessageScanner(new RequestSink());
         this.responses = new HttpMessageScanner(new ResponseSink());
     }
@@ -82,7 +124,8 @@ final class HttpExchangeObserver {
 
     private void report(Pending p) {
         long millis = (System.nanoTime() - p.startNanos) / 1_000_000;
-        listener.exchanged(new HttpExchange(tunnel, p.method, p.path, p.status, millis));
+        listener.exchanged(new HttpExchange(tunnel, p.method, p.path, p.status, millis, p.startedAtMillis,
+                p.request == null ? null : p.request.done(), p.response == null ? null : p.response.done()));
     }
 
     private final class RequestSink implements HttpMessageScanner.Sink {
@@ -95,12 +138,35 @@ final class HttpExchangeObserver {
             if (pending.size() >= MAX_PENDING) {
                 return HttpMessageScanner.RAW; // a visitor pipelining without end: stop looking, keep relaying
             }
-            pending.add(new Pending(parts[0], parts[1]));
+            Pending p = new Pending(parts[0], parts[1]);
+            if (maxBodyBytes >= 0) {
+                p.request = new BodyCapture(requestFields, maxBodyBytes);
+                reading = p;
+            }
+            pending.add(p);
             return HttpMessageScanner.bodyLength(headers, 0);
         }
 
         @Override
         public void end() {
+            reading = null;
+        }
+
+        @Override
+        public boolean wantsContent() {
+            return maxBodyBytes >= 0;
+        }
+
+        @Override
+        public void fields(List<HttpHeader> fields) {
+            requestFields = fields;
+        }
+
+        @Override
+        public void body(ByteBuf buf, int index, int length) {
+            if (reading != null) {
+                reading.request.add(buf, index, length);
+            }
         }
     }
 
@@ -123,6 +189,9 @@ final class HttpExchangeObserver {
                 return 0;
             }
             p.status = status;
+            if (maxBodyBytes >= 0) {
+                p.response = new BodyCapture(responseFields, maxBodyBytes);
+            }
             if (status == 101) {
                 requests.stop(); // both directions carry another protocol from here on
                 pending.poll();
@@ -144,6 +213,24 @@ final class HttpExchangeObserver {
             Pending p = pending.poll();
             if (p != null) {
                 report(p);
+            }
+        }
+
+        @Override
+        public boolean wantsContent() {
+            return maxBodyBytes >= 0;
+        }
+
+        @Override
+        public void fields(List<HttpHeader> fields) {
+            responseFields = fields;
+        }
+
+        @Override
+        public void body(ByteBuf buf, int index, int length) {
+            Pending p = pending.peek();
+            if (p != null && p.response != null && !interimResponse) {
+                p.response.add(buf, index, length);
             }
         }
     }

@@ -1,7 +1,9 @@
 package dev.flux.client;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,6 +35,25 @@ final class HttpMessageScanner {
 
         /** The message whose head came last ended. */
         void end();
+
+        /**
+         * The header fields of the head about to be reported to {@link #head}, in order and as written; called
+         * only when {@link #wantsContent()}.
+         */
+        default void fields(List<HttpHeader> fields) {
+        }
+
+        /**
+         * Body bytes of the current message, chunked coding removed: {@code length} bytes of {@code buf} from
+         * {@code index}, to be copied if kept (the buffer is not retained); called only when {@link #wantsContent()}.
+         */
+        default void body(ByteBuf buf, int index, int length) {
+        }
+
+        /** Whether header fields and body bytes are reported too; otherwise only heads and ends are. */
+        default boolean wantsContent() {
+            return false;
+        }
     }
 
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER, UNTIL_CLOSE, RAW }
@@ -40,12 +61,15 @@ final class HttpMessageScanner {
     private final Sink sink;
     private final StringBuilder line = new StringBuilder();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final List<HttpHeader> fields = new ArrayList<>();
+    private final boolean content;
     private String startLine;
     private State state = State.HEAD;
     private long remaining;
 
     HttpMessageScanner(Sink sink) {
         this.sink = sink;
+        this.content = sink.wantsContent();
     }
 
     /** Looks at the readable bytes of {@code buf}; its indexes and reference count are left alone. */
@@ -56,6 +80,9 @@ final class HttpMessageScanner {
             switch (state) {
                 case FIXED_BODY, CHUNK_DATA -> {
                     int n = (int) Math.min(remaining, end - i);
+                    if (content) {
+                        sink.body(buf, i, n);
+                    }
                     i += n;
                     remaining -= n;
                     if (remaining == 0) {
@@ -85,6 +112,9 @@ final class HttpMessageScanner {
                     lineEnded(text);
                 }
             }
+        }
+        if (content && state == State.UNTIL_CLOSE && i < end) {
+            sink.body(buf, i, end - i);
         }
     }
 
@@ -136,8 +166,15 @@ final class HttpMessageScanner {
             int colon = text.indexOf(':');
             if (colon > 0) {
                 headers.put(text.substring(0, colon).trim().toLowerCase(Locale.ROOT), text.substring(colon + 1).trim());
+                if (content) {
+                    fields.add(new HttpHeader(text.substring(0, colon).trim(), text.substring(colon + 1).trim()));
+                }
             }
             return;
+        }
+        if (content) {
+            sink.fields(List.copyOf(fields));
+            fields.clear();
         }
         long body = sink.head(startLine, Map.copyOf(headers));
         startLine = null;

@@ -3,6 +3,8 @@ package dev.flux.client.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.flux.client.inspect.RequestInspector;
+import dev.flux.protocol.auth.Tokens;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
@@ -26,21 +28,31 @@ import org.slf4j.LoggerFactory;
  * GET  /api/status → {"tunnels":[{"name","type","state","publicUrl","localTarget","error"?}]}
  * POST /api/sync   → 204; the agent reads the control plane now
  * </pre>
+ * and, given a {@link RequestInspector}, the request inspector's API and page (see there).
  * It listens on the loopback address only, and refuses (403) a request whose {@code Host} or {@code Origin} names
  * anything but a loopback host: a web page the user visits can neither call it (its {@code Origin} is foreign) nor
- * reach it through DNS rebinding (its {@code Host} is foreign).
+ * reach it through DNS rebinding (its {@code Host} is foreign). A request to the inspector that changes something
+ * (not GET) and carries an {@code Origin} (a browser's) must also carry this process's secret in
+ * {@value #CSRF_HEADER}: the inspector page gets it embedded when it is served; other programs send no
+ * {@code Origin} and need none.
  */
 public final class LocalAdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalAdminServer.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /** The header carrying {@link #csrfToken()}. */
+    public static final String CSRF_HEADER = "X-Flux-Csrf";
+    private static final int MAX_REQUEST_BODY = 4 * 1024 * 1024;
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final String csrfToken;
 
-    private LocalAdminServer(HttpServer server, ExecutorService executor) {
+    private LocalAdminServer(HttpServer server, ExecutorService executor, String csrfToken) {
         this.server = server;
         this.executor = executor;
+        this.csrfToken = csrfToken;
     }
 
     /**
@@ -51,6 +63,15 @@ public final class LocalAdminServer implements AutoCloseable {
      */
     public static LocalAdminServer start(int port, Supplier<List<AdminTunnel>> status, Runnable sync)
             throws IOException {
+        return start(port, status, sync, null);
+    }
+
+    /**
+     * Starts the API on {@code 127.0.0.1:port}, with the request inspector's endpoints and page when
+     * {@code inspector} is not null.
+     */
+    public static LocalAdminServer start(int port, Supplier<List<AdminTunnel>> status, Runnable sync,
+                                         RequestInspector inspector) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -65,16 +86,22 @@ public final class LocalAdminServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        String csrf = Tokens.generate();
         server.createContext("/", exchange -> {
             try (exchange) {
-                handle(exchange, status, sync);
+                handle(exchange, status, sync, inspector, csrf);
             } catch (RuntimeException e) {
                 log.warn("local admin API: {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             }
         });
         server.start();
         log.info("local admin API on http://127.0.0.1:{}", server.getAddress().getPort());
-        return new LocalAdminServer(server, executor);
+        return new LocalAdminServer(server, executor, csrf);
+    }
+
+    /** The secret a browser page must send in {@value #CSRF_HEADER} with a request that changes something. */
+    public String csrfToken() {
+        return csrfToken;
     }
 
     /** The port it listens on (useful when started on port 0). */
@@ -88,8 +115,8 @@ public final class LocalAdminServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void handle(HttpExchange exchange, Supplier<List<AdminTunnel>> status, Runnable sync)
-            throws IOException {
+    private static void handle(HttpExchange exchange, Supplier<List<AdminTunnel>> status, Runnable sync,
+                               RequestInspector inspector, String csrf) throws IOException {
         String host = exchange.getRequestHeaders().getFirst("Host");
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (host != null && !isLoopbackHost(host)) {
@@ -104,6 +131,33 @@ public final class LocalAdminServer implements AutoCloseable {
         }
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        if (inspector != null && RequestInspector.handles(path)) {
+            if (origin != null && !method.equals("GET") && !method.equals("HEAD")
+                    && !csrf.equals(exchange.getRequestHeaders().getFirst(CSRF_HEADER))) {
+                error(exchange, 403, "csrf_token_required", "a request from a web page must carry the header "
+                        + CSRF_HEADER + " with the token of the inspector page; reload the page");
+                return;
+            }
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_REQUEST_BODY + 1);
+            if (body.length > MAX_REQUEST_BODY) {
+                error(exchange, 413, "body_too_large", "the request body is larger than " + MAX_REQUEST_BODY
+                        + " bytes");
+                return;
+            }
+            RequestInspector.Response r = inspector.handle(method, path, exchange.getRequestURI().getRawQuery(),
+                    body, csrf);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            if (r.body() == null) {
+                exchange.sendResponseHeaders(r.status(), -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", r.contentType());
+            exchange.sendResponseHeaders(r.status(), r.body().length);
+            exchange.getResponseBody().write(r.body());
+            return;
+        }
         switch (path) {
             case "/api/status" -> {
                 if (!method.equals("GET")) {

@@ -1,5 +1,6 @@
 package dev.flux.client.config;
 
+import dev.flux.client.inspect.InspectionConfigReader;
 import dev.flux.protocol.config.ConfigDocument;
 import dev.flux.protocol.config.ConfigException;
 import dev.flux.protocol.config.ConfigTable;
@@ -70,6 +71,7 @@ public final class AgentConfigLoader {
         String token = root.requiredSecret("token");
         TlsConfig tls = tls(root.table("tls"), serverAddr);
         List<TunnelConfig> tunnels = tunnels(root);
+        InspectionConfigReader.read(root); // checked here with the rest; the agent's runner reads it with load()
 
         document.throwIfInvalid();
         return new AgentConfig(serverAddr, serverPort, token, tls, tunnels);
