@@ -41,6 +41,9 @@ public record DisplayedState(Kind kind, String text) {
                     : new DisplayedState(Kind.RECONNECTING, messages.get("state.reconnecting"));
             case REJECTED -> new DisplayedState(Kind.ERROR, messages.get("state.error",
                     local.error() == null ? messages.get("state.rejected") : local.error()));
+            // the local service failed its health check: the agent took the tunnel off the node until it recovers
+            case UNHEALTHY -> new DisplayedState(Kind.ERROR, messages.get("state.error",
+                    local.error() == null ? messages.get("state.unhealthy") : local.error()));
         };
     }
 }

@@ -86,7 +86,7 @@ class DisplayedStateTest {
 
     private static RemoteTunnel remote(boolean enabled) {
         return new RemoteTunnel(1L, "web", "http", "localhost:8080", "web", null, null, null, enabled,
-                "http://web.tunnel.test", null, null, null, null);
+                "http://web.tunnel.test", null, null, null, null, null, null);
     }
 
     private static TunnelStatus local(TunnelState state, String error) {

@@ -87,7 +87,7 @@ class TunnelsViewModelTest {
 
     private static RemoteTunnel remote(String name, boolean enabled, String url) {
         return new RemoteTunnel(1L, name, "http", "localhost:8080", name, null, null, null, enabled, url, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 
     private static ControlPlaneAgent.ServedTunnel served(String name, TunnelState state, String url, long conns,
