@@ -1,5 +1,6 @@
 package dev.flux.client;
 
+import dev.flux.protocol.e2e.SecretStreamHandler;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.stream.Relay;
 import dev.flux.protocol.stream.StreamEnded;
@@ -34,13 +35,24 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
     private final ChannelGroup openChannels;
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
     private final HttpExchangeListener observer;
+    private final boolean answered;
     private boolean ended;
 
     /** @param observer receives the HTTP exchanges of this stream, or null to relay without decoding them */
     LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer) {
+        this(tunnel, openChannels, observer, false);
+    }
+
+    /**
+     * @param answered the stream was already answered {@code 200} (a secret tunnel's stream, answered before its
+     *                 handshake): a failure to reach the service then ends it with an encrypted error record
+     */
+    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer,
+                       boolean answered) {
         this.tunnel = tunnel;
         this.openChannels = openChannels;
         this.observer = observer;
+        this.answered = answered;
     }
 
     @Override
@@ -61,7 +73,11 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
                 String reason = reason(f.cause());
                 log.info("[{}] {}", tunnel.config.name(), reason);
                 releaseEarly();
-                stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+                if (answered) {
+                    SecretStreamHandler.sendError(stream, reason);
+                } else {
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+                }
                 return;
             }
             Channel local = connect.channel();
@@ -73,7 +89,9 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
             }
             tunnel.counter.connectionOpened();
             local.closeFuture().addListener(c -> tunnel.counter.connectionClosed());
-            stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+            if (!answered) {
+                stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+            }
             ctx.pipeline().remove(this);
             HttpExchangeObserver observing = observer == null ? null
                     : HttpExchangeObserver.attach(tunnel.config.name(), stream, local, observer);

@@ -16,6 +16,10 @@ import java.util.List;
  * @param hostHeaderRewrite http: Host header sent to the local service, or null to pass it on unchanged
  * @param httpUser http: basic-auth user the node asks visitors for, or null; set together with the password
  * @param httpPassword http: basic-auth password, or null
+ * @param secretKey stcp and sudp: the secret visitors must hold; the traffic is encrypted end to end with keys
+ *                  derived from it. Never sent to the node. Null on other types.
+ * @param allowUsers stcp and sudp: who may visit (token names standalone, user names with a control plane); empty:
+ *                   anyone holding the secret
  */
 public record TunnelConfig(
         String name,
@@ -27,7 +31,9 @@ public record TunnelConfig(
         List<String> customDomains,
         String hostHeaderRewrite,
         String httpUser,
-        String httpPassword) {
+        String httpPassword,
+        String secretKey,
+        List<String> allowUsers) {
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
@@ -35,9 +41,26 @@ public record TunnelConfig(
     public static final String UDP = "udp";
     /** The {@code type} of a tunnel the node routes HTTP requests to by host name. */
     public static final String HTTP = "http";
+    /** The {@code type} of a secret TCP tunnel: reached only by visitors holding its secret, encrypted end to end. */
+    public static final String STCP = "stcp";
+    /** The {@code type} of a secret UDP tunnel: reached only by visitors holding its secret, encrypted end to end. */
+    public static final String SUDP = "sudp";
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
+        allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
+    }
+
+    /** A tcp, udp or http tunnel (no secret). */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null, List.of());
+    }
+
+    /** True for the types reached only through visitors ({@value #STCP}, {@value #SUDP}). */
+    public boolean secret() {
+        return STCP.equals(type) || SUDP.equals(type);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.
@@ -46,6 +69,7 @@ public record TunnelConfig(
         return "TunnelConfig[name=" + name + ", type=" + type + ", localIp=" + localIp + ", localPort=" + localPort
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
-                + (httpPassword == null ? null : "<redacted>") + "]";
+                + (httpPassword == null ? null : "<redacted>") + ", secretKey="
+                + (secretKey == null ? null : "<redacted>") + ", allowUsers=" + allowUsers + "]";
     }
 }

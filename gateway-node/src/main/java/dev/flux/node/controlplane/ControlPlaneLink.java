@@ -363,7 +363,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
             password = basicAuth.substring(colon + 1);
         }
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
-                domains, r.hostHeaderRewrite(), user, password);
+                domains, r.hostHeaderRewrite(), user, password, r.allowUsers());
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 

@@ -9,7 +9,7 @@ import io.netty.util.concurrent.Future;
 import java.util.List;
 
 /** A tunnel live on this node: what it exposes, whose session carries it, and its traffic. */
-public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel {
+public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, SecretTunnel {
 
     private final String name;
     private final AgentSession session;

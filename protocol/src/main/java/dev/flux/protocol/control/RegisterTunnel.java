@@ -14,19 +14,31 @@ import java.util.List;
  * @param hostHeaderRewrite http only: value for the Host header sent to the local service, or null
  * @param httpUser          http only: basic-auth user required from visitors, or null
  * @param httpPassword      http only: basic-auth password, or null
+ * @param allowUsers        stcp/sudp only: who may visit (token names standalone, user names with a control
+ *                          plane); empty or absent: anyone holding the secret. The secret itself never reaches the
+ *                          node.
  */
 public record RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                              List<String> customDomains, String hostHeaderRewrite, String httpUser,
-                             String httpPassword) implements ControlMessage {
+                             String httpPassword, List<String> allowUsers) implements ControlMessage {
 
     public RegisterTunnel {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
+        allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
+    }
+
+    /** A registration without the secret-tunnel components (tcp, udp, http). */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, List.of());
     }
 
     @Override
     public String toString() {
         return "RegisterTunnel[name=" + name + ", tunnelType=" + tunnelType + ", localAddress=" + localAddress
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
-                + ", basicAuth=" + (httpUser != null) + "]";
+                + ", basicAuth=" + (httpUser != null) + ", allowUsers=" + allowUsers + "]";
     }
 }

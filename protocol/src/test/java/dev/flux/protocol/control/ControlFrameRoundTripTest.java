@@ -45,7 +45,12 @@ class ControlFrameRoundTripTest {
                 new TunnelRejected("db", "port 5432 is outside the allowed ranges 6000-7000", false),
                 new UnregisterTunnel("web"),
                 new TunnelClosed("web", "geschlossen vom Betreiber – 運用者"),
-                new TunnelClosed("web", null));
+                new TunnelClosed("web", null),
+                new RegisterTunnel("ssh", "stcp", "127.0.0.1:22", 0, null, null, null, null, null,
+                        List.of("alice", "bob")),
+                new OpenVisit(7, "stcp", "ssh", null),
+                new OpenVisit(Long.MAX_VALUE, "sudp", "dns", "alice"),
+                new VisitRejected(7, "no secret tunnel named 'ssh' on this node"));
     }
 
     /** A conversation of several frames, short enough to be split at every byte quickly. */
