@@ -57,7 +57,9 @@ final class SecretOwnerStream extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof WrongSecretException) {
+            // the handler tells the visitor and ends the stream; closing it here would lose that answer
             log.warn("[{}] visit from {} refused: the visitor holds the wrong secret", tunnel.config.name(), client);
+            return;
         } else if (cause instanceof E2eException || cause instanceof IOException) {
             log.info("[{}] visit from {} ended: {}", tunnel.config.name(), client, cause.getMessage());
         } else {

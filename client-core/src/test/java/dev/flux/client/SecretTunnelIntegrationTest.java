@@ -121,14 +121,27 @@ class SecretTunnelIntegrationTest {
     }
 
     private Agent agent(String token, String body) {
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
         Agent a = new Agent(AgentConfigLoader.parse("""
                 serverAddr = "127.0.0.1"
                 serverPort = %d
                 token = "%s"
                 [tls]
                 fingerprint = "%s"
-                """.formatted(agentPort, token, fingerprint) + body, "flux.toml", dir), new AgentListener() { });
+                """.formatted(agentPort, token, fingerprint) + body, "flux.toml", dir), new AgentListener() {
+                    @Override
+                    public void connectionChanged(boolean up, String detail) {
+                        if (up) {
+                            connected.countDown();
+                        }
+                    }
+                });
         a.start();
+        try {
+            assertThat(connected.await(10, TimeUnit.SECONDS)).as("agent logged in").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
         return a;
     }
 
@@ -188,7 +201,7 @@ class SecretTunnelIntegrationTest {
         startOwner("");
         int port = startVisitor("echo", SECRET, "stcp", "");
 
-        int size = 2 * 1024 * 1024;
+        int size = 1024 * 1024;
         List<Future<Boolean>> results = new ArrayList<>();
         for (int c = 0; c < 16; c++) {
             int seed = c;
@@ -204,6 +217,7 @@ class SecretTunnelIntegrationTest {
                     });
                     byte[] back = s.getInputStream().readAllBytes();
                     writer.get();
+                    assertThat(back.length).as("bytes back on connection " + seed).isEqualTo(data.length);
                     return Arrays.equals(sha256(back), sha256(data));
                 }
             }));

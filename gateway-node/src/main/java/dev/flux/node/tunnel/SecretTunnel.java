@@ -2,7 +2,6 @@ package dev.flux.node.tunnel;
 
 import dev.flux.protocol.control.OpenVisit;
 import dev.flux.protocol.control.VisitRejected;
-import dev.flux.protocol.stream.Relay;
 import dev.flux.protocol.stream.StreamFrameAdapter;
 import dev.flux.protocol.stream.StreamHeaders;
 import io.netty.buffer.ByteBuf;
@@ -113,7 +112,8 @@ public final class SecretTunnel extends Tunnel {
                 }
             }).addListener(v -> {
                 if (!v.isSuccess()) {
-                    Relay.closeOnFlush(ownerStream);
+                    ownerStream.close();
+                    ownerStream.eventLoop().execute(() -> release(ownerStream, null));
                     return;
                 }
                 Http2StreamChannel visitorStream = (Http2StreamChannel) v.getNow();
@@ -123,20 +123,28 @@ public final class SecretTunnel extends Tunnel {
     }
 
     private void bridge(Http2StreamChannel visitorStream, Http2StreamChannel ownerStream) {
-        visitorStream.closeFuture().addListener(c -> Relay.closeOnFlush(ownerStream));
-        ownerStream.closeFuture().addListener(c -> Relay.closeOnFlush(visitorStream));
+        // a stream that closes before the bridge is in place takes the other one with it
+        visitorStream.closeFuture().addListener(c -> {
+            if (visitorStream.pipeline().get(StreamBridge.class) == null) {
+                ownerStream.close();
+            }
+        });
+        ownerStream.closeFuture().addListener(c -> {
+            if (ownerStream.pipeline().get(StreamBridge.class) == null) {
+                visitorStream.close();
+            }
+        });
         Consumer<ByteBuf> tap = session().server().secretRelayTap();
         if (tap != null) {
             visitorStream.pipeline().addLast(new Tap(tap));
             ownerStream.pipeline().addLast(new Tap(tap));
         }
-        if (visitorStream.isActive() && ownerStream.isActive()) {
-            Relay.bridge(visitorStream, ownerStream, counter());
-            visitorStream.eventLoop().execute(() -> release(visitorStream, ownerStream));
-            ownerStream.eventLoop().execute(() -> release(ownerStream, visitorStream));
-        }
+        StreamBridge.bridge(visitorStream, ownerStream, counter());
+        visitorStream.eventLoop().execute(() -> release(visitorStream, ownerStream));
+        ownerStream.eventLoop().execute(() -> release(ownerStream, visitorStream));
     }
 
+    /** Hands on what a stream's {@link Hold} kept; {@code peer} null: there is nobody to hand it to. */
     private static void release(Channel stream, Channel peer) {
         Hold hold = stream.pipeline().get(Hold.class);
         if (hold != null) {
@@ -157,6 +165,8 @@ public final class SecretTunnel extends Tunnel {
         private final String side;
         private final ArrayDeque<Object> early = new ArrayDeque<>();
         private boolean released;
+        private boolean inactive;
+        private boolean ended;
 
         Hold(String side) {
             this.side = side;
@@ -191,27 +201,43 @@ public final class SecretTunnel extends Tunnel {
         }
 
         /**
-         * On the stream's loop, once the relay is in place: hands on what was held and lets everything through from
-         * now on, except the agent's answer (HEADERS), which may still be on its way.
+         * On the stream's loop, once the bridge is in place: hands on what was held (also when the stream closed
+         * meanwhile: an owner refusing a wrong secret answers and ends at once) and lets everything through from now
+         * on, except the agent's answer (HEADERS), which may still be on its way. With no peer, drops what was held.
          */
         void release(ChannelHandlerContext ctx, Channel peer) {
+            released = true;
+            if (peer == null) {
+                drop();
+                return;
+            }
             for (Object m; (m = early.poll()) != null; ) {
                 if (m instanceof StreamEnded) {
+                    ended = true;
                     ctx.fireUserEventTriggered(m);
                 } else {
                     ctx.fireChannelRead(m);
                 }
             }
-            released = true;
             ctx.fireChannelReadComplete();
+            if (inactive && !ended) {
+                peer.close();
+            }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            inactive = true;
+            if (released) {
+                drop();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        private void drop() {
             for (Object m; (m = early.poll()) != null; ) {
                 ReferenceCountUtil.release(m);
             }
-            ctx.fireChannelInactive();
         }
     }
 

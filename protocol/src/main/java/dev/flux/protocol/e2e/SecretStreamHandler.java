@@ -1,6 +1,7 @@
 package dev.flux.protocol.e2e;
 
 import dev.flux.protocol.stream.StreamEnded;
+import dev.flux.protocol.stream.StreamFrameAdapter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -172,8 +173,9 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
                     cumulation.readBytes(proof);
                     if (!keys.verify(E2eRole.VISITOR, proof)) {
                         state = State.FAILED;
-                        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(VERDICT_WRONG_SECRET))
-                                .addListener(f -> ctx.close());
+                        // ended, not reset: a reset would drop the verdict if it still waits for flow-control credit
+                        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(VERDICT_WRONG_SECRET));
+                        StreamFrameAdapter.endStream(ctx.channel()).addListener(f -> ctx.close());
                         raise(ctx, new WrongSecretException(tunnel));
                         return;
                     }
@@ -328,9 +330,9 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
         } finally {
             text.release();
         }
-        h.state = State.FAILED;
-        ctx.writeAndFlush(new DefaultHttp2DataFrame(true))
-                .addListener(f -> stream.close());
+        h.outputEnded = true;
+        ctx.flush();
+        StreamFrameAdapter.endStream(stream).addListener(f -> stream.close());
     }
 
     private void fail(ChannelHandlerContext ctx, E2eException e) {
