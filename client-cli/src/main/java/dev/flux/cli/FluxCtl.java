@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             WhoamiCommand.class,
             TunnelCommand.class,
             HttpCommand.class,
+            VisitCommand.class,
             ConfigCommand.class,
             TokenCommand.class,
             VersionCommand.class,

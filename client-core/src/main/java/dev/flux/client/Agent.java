@@ -96,7 +96,7 @@ public final class Agent implements AutoCloseable {
         }
         this.group = Transports.newGroup(1, "flux-agent");
         this.loop = group.next();
-        this.visits = new Visits(loop, openChannels, config.visitors());
+        this.visits = new Visits(loop, openChannels, config.visitors(), listener);
     }
 
     private static NodeTrust trust(TlsConfig tls) {

@@ -65,8 +65,11 @@ final class Visits {
     private long nextId;
     private Consumer<ControlMessage> control;
 
-    Visits(EventLoop loop, ChannelGroup openChannels, List<VisitorConfig> configs) {
+    private final AgentListener listener;
+
+    Visits(EventLoop loop, ChannelGroup openChannels, List<VisitorConfig> configs, AgentListener listener) {
         this.loop = loop;
+        this.listener = listener;
         this.openChannels = openChannels;
         for (VisitorConfig c : configs) {
             visitors.add(new Visitor(c));
@@ -210,6 +213,7 @@ final class Visits {
             address = (InetSocketAddress) channel.localAddress();
             log.info("[{}] visitor listening on {}:{} for {} tunnel {}", config.name(),
                     address.getAddress().getHostAddress(), address.getPort(), config.type(), config.serverName());
+            listener.visitorListening(config.name(), config.type(), config.serverName(), address);
             return address;
         }
 
