@@ -97,9 +97,11 @@ final class Visits {
     /** The control stream to send visit requests on; null while not logged in. On the loop. */
     void control(Consumer<ControlMessage> control) {
         this.control = control;
-        if (control == null) {
-            for (Visit v : new ArrayList<>(pending.values())) {
+        for (Visit v : new ArrayList<>(pending.values())) {
+            if (control == null && v.sent) {
                 v.fail("lost the connection to the node");
+            } else if (control != null && !v.sent) {
+                send(v);
             }
         }
     }
@@ -141,23 +143,28 @@ final class Visits {
         }
     }
 
+    /** Starts a visit: asks the node now, or as soon as the agent is logged in (within the open timeout). */
     private Visit open(Visitor visitor, Visit visit) {
-        if (control == null) {
-            log.warn("[{}] not connected to the node; dropping the {} of {}", visitor.config.name(),
-                    visitor.udp() ? "datagrams" : "connection", visit.peer);
-            return null;
-        }
         long id = ++nextId;
         pending.put(id, visit);
         visit.id = id;
         visit.timeout = loop.schedule(() -> {
             if (pending.containsKey(id)) {
-                visit.fail("the node did not open the visit within " + OPEN_TIMEOUT_SECONDS + " s");
+                visit.fail(visit.sent ? "the node did not open the visit within " + OPEN_TIMEOUT_SECONDS + " s"
+                        : "not connected to the node within " + OPEN_TIMEOUT_SECONDS + " s; dropping the "
+                        + (visitor.udp() ? "datagrams of " + visit.peer : "connection"));
             }
         }, OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        VisitorConfig c = visitor.config;
-        control.accept(new OpenVisit(id, c.type(), c.serverName(), c.serverUser()));
+        if (control != null) {
+            send(visit);
+        }
         return visit;
+    }
+
+    private void send(Visit visit) {
+        VisitorConfig c = visit.visitor.config;
+        visit.sent = true;
+        control.accept(new OpenVisit(visit.id, c.type(), c.serverName(), c.serverUser()));
     }
 
     /** One visitor's local port. */
@@ -238,6 +245,8 @@ final class Visits {
         Channel stream;
         long lastActive = System.nanoTime();
         boolean failed;
+        /** The node was asked for this visit (on the current connection). */
+        boolean sent;
         /** sudp: the handshake succeeded and datagrams go straight to the stream. */
         boolean ready;
 
