@@ -144,7 +144,8 @@ final class Visits {
     }
 
     /** Starts a visit: asks the node now, or as soon as the agent is logged in (within the open timeout). */
-    private Visit open(Visitor visitor, Visit visit) {
+    private void open(Visit visit) {
+        Visitor visitor = visit.visitor;
         long id = ++nextId;
         pending.put(id, visit);
         visit.id = id;
@@ -158,7 +159,6 @@ final class Visits {
         if (control != null) {
             send(visit);
         }
-        return visit;
     }
 
     private void send(Visit visit) {
@@ -225,10 +225,7 @@ final class Visits {
         }
 
         private void accepted(Channel local) {
-            Visit visit = new Visit(this, local, null);
-            if (open(this, visit) == null) {
-                local.close();
-            }
+            open(new Visit(this, local, null));
         }
     }
 
@@ -405,10 +402,7 @@ final class Visits {
             Visit visit = visitor.sessions.get(peer);
             if (visit == null || visit.failed) {
                 visit = new Visit(visitor, null, peer);
-                if (open(visitor, visit) == null) {
-                    packet.release();
-                    return;
-                }
+                open(visit);
                 visitor.sessions.put(peer, visit);
             }
             visit.lastActive = System.nanoTime();
