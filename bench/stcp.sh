@@ -147,13 +147,16 @@ for ((r = 1; r <= RUNS; r++)); do
   MEASURE="$MEAS_SSH"  iperf3_case sshR_aes128gcm "$r" "$SSHR_T"
 done
 
+# median KEY LABEL: the median of KEY= over the kept runs of LABEL
+median() {
+  grep "^tcp $2 " "$RAW" | grep -v discarded=1 | tr ' ' '\n' | sed -n "s/^$1=//p" | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 {
   echo "| case | Gbit/s (median of $RUNS) | CPU % of one core (median) |"
   echo "|---|---|---|"
   for label in direct stcp_e2e_aes256gcm sshR_aes128gcm; do
-    grep "^tcp $label " "$RAW" | grep -v discarded=1 | awk -v l="$label" '
-      { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "gbps") g[n] = kv[2]; if (kv[1] == "cpu") c[n] = kv[2] } n++ }
-      END { asort(g); asort(c); m = int((n + 1) / 2); printf "| %s | %s | %s |\n", l, (n ? g[m] : "NA"), (n && c[m] != "" ? c[m] : "-") }'
+    echo "| $label | $(median gbps "$label") | $(median cpu "$label") |"
   done
 } >"$OUT/summary.md"
 cat "$OUT/summary.md" >&2
