@@ -113,6 +113,12 @@ final class AgentConsole implements AgentListener, AutoCloseable {
         onPrinter(() -> print(reachable ? detail : detail + "; the tunnels keep running"));
     }
 
+    @Override
+    public void visitorListening(String name, String type, String serverName, java.net.InetSocketAddress address) {
+        onPrinter(() -> print("[" + name + "] visitor listening on " + address.getAddress().getHostAddress() + ":"
+                + address.getPort() + " for " + type + " tunnel " + serverName));
+    }
+
     /** A line of its own above the status block (e.g. one per HTTP request); dropped once stopping. */
     void line(String text) {
         onPrinter(() -> print(text));

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             HttpCommand.class,
             InspectCommand.class,
             WeChatCommand.class,
+            VisitCommand.class,
             ConfigCommand.class,
             TokenCommand.class,
             VersionCommand.class,

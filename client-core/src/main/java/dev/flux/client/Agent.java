@@ -12,6 +12,7 @@ import dev.flux.protocol.control.TunnelClosed;
 import dev.flux.protocol.control.TunnelReady;
 import dev.flux.protocol.control.TunnelRejected;
 import dev.flux.protocol.control.UnregisterTunnel;
+import dev.flux.protocol.control.VisitRejected;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.tls.Fingerprint;
 import dev.flux.protocol.tls.NodeCertificateMismatchException;
@@ -76,6 +77,7 @@ public final class Agent implements AutoCloseable {
     private boolean stopping;
     private boolean loggedIn;
     private volatile HttpExchangeListener httpObserver;
+    private final Visits visits;
 
     /**
      * @throws AgentException of kind {@link AgentException.Kind#CONFIG} when the trust settings cannot be used
@@ -94,6 +96,7 @@ public final class Agent implements AutoCloseable {
         }
         this.group = Transports.newGroup(1, "flux-agent");
         this.loop = group.next();
+        this.visits = new Visits(loop, openChannels, config.visitors(), listener);
     }
 
     private static NodeTrust trust(TlsConfig tls) {
@@ -113,8 +116,19 @@ public final class Agent implements AutoCloseable {
         return new NodeTrust.SystemCas();
     }
 
-    /** Starts connecting; returns at once. */
+    /**
+     * Starts connecting; returns at once, after opening the visitors' local ports.
+     *
+     * @throws AgentException of kind CONFIG when a visitor's port cannot be opened
+     */
     public void start() {
+        try {
+            visits.bind();
+        } catch (AgentException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            terminated.completeExceptionally(e);
+            throw e;
+        }
         if (trust instanceof NodeTrust.InsecureSkipVerify) {
             log.warn("tls.insecureSkipVerify is on: the node's certificate is NOT verified and anyone on the path can "
                     + "read and change this agent's traffic. Use it for tests only.");
@@ -235,6 +249,15 @@ public final class Agent implements AutoCloseable {
         return httpObserver;
     }
 
+    /** The local addresses the visitors listen on, in configuration order; empty without visitors. */
+    public List<java.net.InetSocketAddress> visitorAddresses() {
+        return visits.addresses();
+    }
+
+    Visits visits() {
+        return visits;
+    }
+
     /** Completes when the agent stops: normally after {@link #close()}, exceptionally on a fatal error. */
     public CompletableFuture<Void> terminated() {
         return terminated;
@@ -323,6 +346,7 @@ public final class Agent implements AutoCloseable {
         }
         channel = null;
         control = null;
+        visits.control(null);
         boolean wasLoggedIn = loggedIn;
         loggedIn = false;
         for (TunnelHandle t : tunnels.values()) {
@@ -387,6 +411,10 @@ public final class Agent implements AutoCloseable {
             for (TunnelHandle t : tunnels.values()) {
                 register(t);
             }
+            Channel current = control;
+            visits.control(m -> current.writeAndFlush(m, current.voidPromise()));
+        } else if (msg instanceof VisitRejected r) {
+            visits.rejected(r);
         } else if (msg instanceof LoginRejected r && r.shouldRetry()) {
             // the node cannot check the token now; it closes the connection and the agent reconnects
             log.warn("the node cannot log in this agent now: {}", r.reason());

@@ -25,4 +25,11 @@ public interface AgentListener {
      */
     default void controlPlaneChanged(boolean reachable, String detail) {
     }
+
+    /**
+     * A visitor opened its local port: connections (stcp) or datagrams (sudp) to {@code address} reach the secret
+     * tunnel {@code serverName}.
+     */
+    default void visitorListening(String name, String type, String serverName, java.net.InetSocketAddress address) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.flux.client;
 
+import dev.flux.protocol.e2e.SecretStreamHandler;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.stream.Relay;
 import dev.flux.protocol.stream.StreamEnded;
@@ -35,6 +36,7 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
     private final HttpExchangeListener observer;
     private final ProxyHeader proxyHeader;
+    private final boolean answered;
     private boolean ended;
 
     /**
@@ -43,10 +45,20 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
      */
     LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer,
                        ProxyHeader proxyHeader) {
+        this(tunnel, openChannels, observer, proxyHeader, false);
+    }
+
+    /**
+     * @param answered the stream was already answered {@code 200} (a secret tunnel's stream, answered before its
+     *                 handshake): a failure to reach the service then ends it with an encrypted error record
+     */
+    LocalStreamHandler(TunnelHandle tunnel, ChannelGroup openChannels, HttpExchangeListener observer,
+                       ProxyHeader proxyHeader, boolean answered) {
         this.tunnel = tunnel;
         this.openChannels = openChannels;
         this.observer = observer;
         this.proxyHeader = proxyHeader;
+        this.answered = answered;
     }
 
     @Override
@@ -67,7 +79,11 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
                 String reason = reason(f.cause());
                 log.info("[{}] {}", tunnel.config.name(), reason);
                 releaseEarly();
-                stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+                if (answered) {
+                    SecretStreamHandler.sendError(stream, reason);
+                } else {
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+                }
                 return;
             }
             Channel local = connect.channel();
@@ -79,7 +95,9 @@ final class LocalStreamHandler extends ChannelInboundHandlerAdapter {
             }
             tunnel.counter.connectionOpened();
             local.closeFuture().addListener(c -> tunnel.counter.connectionClosed());
-            stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+            if (!answered) {
+                stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+            }
             ctx.pipeline().remove(this);
             HttpExchangeObserver observing = observer == null ? null
                     : HttpExchangeObserver.attach(tunnel.config.name(), stream, local, observer);

@@ -2,6 +2,8 @@ package dev.flux.client;
 
 import dev.flux.client.config.TunnelConfig;
 import dev.flux.protocol.FluxVersion;
+import dev.flux.protocol.e2e.E2eRole;
+import dev.flux.protocol.e2e.SecretStreamHandler;
 import dev.flux.protocol.control.ControlFrameDecoder;
 import dev.flux.protocol.control.ControlFrameEncoder;
 import dev.flux.protocol.control.ControlMessage;
@@ -139,11 +141,29 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                 agent.controlStreamOpened(stream);
                 return;
             }
+            if (StreamHeaders.KIND_VISIT.equals(kind)) {
+                agent.visits().streamOpened(ctx, this, StreamHeaders.get(h.headers(), StreamHeaders.VISIT));
+                return;
+            }
             String name = StreamHeaders.get(h.headers(), StreamHeaders.TUNNEL);
             TunnelHandle tunnel = name == null ? null : agent.tunnel(name);
             if (tunnel == null) {
                 stream.writeAndFlush(new DefaultHttp2HeadersFrame(
                         StreamHeaders.failed("this agent has no tunnel named '" + name + "'"), true));
+                return;
+            }
+            if (TunnelConfig.STCP.equals(kind) || TunnelConfig.SUDP.equals(kind)) {
+                if (!kind.equals(tunnel.config.type())) {
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(
+                            "tunnel '" + name + "' of this agent is not an " + kind + " tunnel"), true));
+                    return;
+                }
+                // answered at once: the handshake runs inside the stream, and the service is dialled after it
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+                String client = StreamHeaders.get(h.headers(), StreamHeaders.CLIENT);
+                ctx.pipeline().replace(this, "e2e",
+                        new SecretStreamHandler(E2eRole.OWNER, tunnel.config.secretKey(), name));
+                stream.pipeline().addLast("owner", new SecretOwnerStream(tunnel, client, agent.openChannels()));
                 return;
             }
             if (TunnelConfig.UDP.equals(kind)) {

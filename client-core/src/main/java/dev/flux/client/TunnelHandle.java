@@ -30,10 +30,15 @@ final class TunnelHandle {
     }
 
     RegisterTunnel registration() {
+        if (config.secret()) {
+            // the secret stays here: the node gets the type and who may visit, never the key
+            return new RegisterTunnel(config.name(), config.type(), localAddress(), 0, null, List.of(), null, null,
+                    null, config.allowUsers());
+        }
         int port = config.remotePort() != 0 ? config.remotePort() : assignedPort;
         return new RegisterTunnel(config.name(), config.type(), localAddress(), port, config.subdomain(),
                 config.customDomains(), config.hostHeaderRewrite(), config.httpUser(), config.httpPassword(),
-                config.tlsTermination(), config.policy());
+                config.tlsTermination(), config.policy(), config.allowUsers());
     }
 
     TunnelStatus status() {

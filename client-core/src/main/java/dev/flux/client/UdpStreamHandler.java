@@ -1,5 +1,6 @@
 package dev.flux.client;
 
+import dev.flux.protocol.e2e.SecretStreamHandler;
 import dev.flux.protocol.net.Transports;
 import dev.flux.protocol.stream.DatagramFraming;
 import dev.flux.protocol.stream.Relay;
@@ -57,13 +58,23 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
     private long dropped;
     private long unreachable;
 
+    private final boolean answered;
+
     /**
      * @param client the visitor's address as the node named it, for logs
      */
     UdpStreamHandler(TunnelHandle tunnel, String client, ChannelGroup openChannels) {
+        this(tunnel, client, openChannels, false);
+    }
+
+    /**
+     * @param answered the stream was already answered {@code 200} (an sudp stream, answered before its handshake)
+     */
+    UdpStreamHandler(TunnelHandle tunnel, String client, ChannelGroup openChannels, boolean answered) {
         this.tunnel = tunnel;
         this.client = client;
         this.openChannels = openChannels;
+        this.answered = answered;
     }
 
     @Override
@@ -87,7 +98,11 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
                     + (connect.cause().getMessage() == null ? connect.cause().toString() : connect.cause().getMessage());
             log.info("[{}] {}", tunnel.config.name(), reason);
             releaseEarly();
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+            if (answered) {
+                SecretStreamHandler.sendError(stream, reason);
+            } else {
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(reason), true));
+            }
             return;
         }
         local = connect.channel();
@@ -106,7 +121,9 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
             }
         });
         stream.closeFuture().addListener(c -> local.close());
-        stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+        if (!answered) {
+            stream.write(new DefaultHttp2HeadersFrame(StreamHeaders.accepted()));
+        }
         for (ByteBuf d; (d = early.poll()) != null; ) {
             toLocal(d);
         }

@@ -10,18 +10,26 @@ import java.util.List;
  * @param serverPort the node's tunnel port
  * @param token the credential the agent logs in with
  * @param tls how the agent checks the node's certificate
- * @param tunnels the tunnels to open; never empty, names unique
+ * @param tunnels the tunnels to open; names unique; empty only when there are visitors
+ * @param visitors the local ports that reach secret tunnels (stcp, sudp) of this or other agents
  */
-public record AgentConfig(String serverAddr, int serverPort, String token, TlsConfig tls, List<TunnelConfig> tunnels) {
+public record AgentConfig(String serverAddr, int serverPort, String token, TlsConfig tls, List<TunnelConfig> tunnels,
+                          List<VisitorConfig> visitors) {
 
     public AgentConfig {
         tunnels = List.copyOf(tunnels);
+        visitors = visitors == null ? List.of() : List.copyOf(visitors);
+    }
+
+    /** An agent with tunnels only. */
+    public AgentConfig(String serverAddr, int serverPort, String token, TlsConfig tls, List<TunnelConfig> tunnels) {
+        this(serverAddr, serverPort, token, tls, tunnels, List.of());
     }
 
     // Records print every component; an agent that logs its configuration must not log its credential.
     @Override
     public String toString() {
         return "AgentConfig[serverAddr=" + serverAddr + ", serverPort=" + serverPort + ", token=<redacted>, tls="
-                + tls + ", tunnels=" + tunnels + "]";
+                + tls + ", tunnels=" + tunnels + ", visitors=" + visitors + "]";
     }
 }

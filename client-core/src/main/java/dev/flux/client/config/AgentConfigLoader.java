@@ -25,8 +25,10 @@ public final class AgentConfigLoader {
     static final String DEFAULT_LOCAL_IP = "127.0.0.1";
 
     private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.UDP, TunnelConfig.HTTP,
-            TunnelConfig.HTTPS);
+            TunnelConfig.HTTPS, TunnelConfig.STCP, TunnelConfig.SUDP);
     private static final List<String> TLS_TERMINATIONS = List.of("passthrough", "node");
+    private static final List<String> VISITOR_TYPES = List.of(TunnelConfig.STCP, TunnelConfig.SUDP);
+    private static final List<String> SECRET_ONLY_KEYS = List.of("secretKey", "allowUsers");
     private static final List<String> HTTP_ONLY_KEYS =
             List.of("subdomain", "customDomains", "hostHeaderRewrite", "httpUser", "httpPassword");
     private static final Pattern TUNNEL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -70,11 +72,12 @@ public final class AgentConfigLoader {
         int serverPort = root.integer("serverPort", DEFAULT_SERVER_PORT, 1, 65535);
         String token = root.requiredSecret("token");
         TlsConfig tls = tls(root.table("tls"), serverAddr);
-        List<TunnelConfig> tunnels = tunnels(root);
+        List<VisitorConfig> visitors = visitors(root);
+        List<TunnelConfig> tunnels = tunnels(root, !visitors.isEmpty());
         InspectionConfigReader.read(root); // checked here with the rest; the agent's runner reads it with load()
 
         document.throwIfInvalid();
-        return new AgentConfig(serverAddr, serverPort, token, tls, tunnels);
+        return new AgentConfig(serverAddr, serverPort, token, tls, tunnels, visitors);
     }
 
     private static String serverAddr(ConfigTable root) {
@@ -115,10 +118,10 @@ public final class AgentConfigLoader {
         return new TlsConfig(fingerprint, caFile, serverName, insecureSkipVerify);
     }
 
-    private static List<TunnelConfig> tunnels(ConfigTable root) {
+    private static List<TunnelConfig> tunnels(ConfigTable root, boolean hasVisitors) {
         List<ConfigTable> tables = root.tables("tunnels");
-        if (tables.isEmpty() && !root.hasProblems("tunnels")) {
-            root.problem("tunnels", "at least one [[tunnels]] entry is required");
+        if (tables.isEmpty() && !hasVisitors && !root.hasProblems("tunnels") && !root.hasProblems("visitors")) {
+            root.problem("tunnels", "at least one [[tunnels]] or [[visitors]] entry is required");
         }
         // What two tunnels of one agent cannot share, each mapped to the key path of its first user.
         Map<String, String> names = new HashMap<>();
@@ -157,6 +160,8 @@ public final class AgentConfigLoader {
             if (t.has("tlsTermination") && !TunnelConfig.HTTPS.equals(type)) {
                 t.problem("tlsTermination", "only valid for https tunnels (this tunnel is " + type + ")");
             }
+            String secretKey = t.secret("secretKey");
+            List<String> allowUsers = t.strings("allowUsers");
 
             if (TunnelConfig.HTTPS.equals(type)) {
                 tlsTermination = tlsTermination == null ? "passthrough" : tlsTermination;
@@ -173,6 +178,20 @@ public final class AgentConfigLoader {
                 for (String domain : customDomains) {
                     claim(t, "customDomains", domain.toLowerCase(Locale.ROOT), hosts, "domain '" + domain + "'");
                 }
+            } else if (TunnelConfig.STCP.equals(type) || TunnelConfig.SUDP.equals(type)) {
+                for (String key : HTTP_ONLY_KEYS) {
+                    if (t.has(key)) {
+                        t.problem(key, "only valid for http tunnels (this tunnel is " + type + ")");
+                    }
+                }
+                if (t.has("remotePort")) {
+                    t.problem("remotePort", "not valid for " + type + " tunnels: they open no port on the node; "
+                            + "visitors reach them with [[visitors]] or `fluxctl visit`");
+                }
+                if (!t.has("secretKey") && !t.hasProblems("secretKey")) {
+                    t.problem("secretKey", "required key is missing: " + type + " tunnels need the secret their "
+                            + "visitors must hold");
+                }
             } else if (TunnelConfig.TCP.equals(type) || TunnelConfig.UDP.equals(type)) {
                 for (String key : HTTP_ONLY_KEYS) {
                     if (t.has(key)) {
@@ -185,11 +204,55 @@ public final class AgentConfigLoader {
                             (udp ? "remote UDP port " : "remote port ") + remotePort);
                 }
             }
+            if (type != null && TUNNEL_TYPES.contains(type) && !VISITOR_TYPES.contains(type)) {
+                for (String key : SECRET_ONLY_KEYS) {
+                    if (t.has(key)) {
+                        t.problem(key, "only valid for stcp and sudp tunnels (this tunnel is " + type + ")");
+                    }
+                }
+            }
             tunnels.add(new TunnelConfig(name, type, localIp, localPort, remotePort, subdomain, customDomains,
                     hostHeaderRewrite, httpUser, httpPassword, tlsTermination, TunnelPolicyLoader.policy(t, type),
-                    TunnelPolicyLoader.proxyProtocol(t, type), TunnelPolicyLoader.healthCheck(t)));
+                    TunnelPolicyLoader.proxyProtocol(t, type), TunnelPolicyLoader.healthCheck(t), secretKey,
+                    allowUsers));
         }
         return tunnels;
+    }
+
+    private static List<VisitorConfig> visitors(ConfigTable root) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> binds = new HashMap<>();
+        List<VisitorConfig> visitors = new ArrayList<>();
+        for (ConfigTable v : root.tables("visitors")) {
+            String name = v.requiredString("name");
+            if (name != null && !TUNNEL_NAME.matcher(name).matches()) {
+                v.problem("name", "'" + name + "' is not a valid visitor name (expected: 1..64 of A-Z a-z 0-9 _ . -)");
+            } else if (name != null && names.putIfAbsent(name, v.keyPath()) != null) {
+                v.problem("name", "duplicate visitor name '" + name + "' (also used by " + names.get(name) + ")");
+            } else if (name != null) {
+                v.describedAs("visitor '" + name + "'");
+            }
+            String type = v.requiredString("type");
+            if (type != null && !VISITOR_TYPES.contains(type)) {
+                v.problem("type", "unsupported visitor type '" + type + "' (supported: "
+                        + String.join(", ", VISITOR_TYPES) + ")");
+            }
+            String serverName = v.requiredString("serverName");
+            if (serverName != null && !TUNNEL_NAME.matcher(serverName).matches()) {
+                v.problem("serverName", "'" + serverName + "' is not a tunnel name (expected: 1..64 of A-Z a-z 0-9 "
+                        + "_ . -)");
+            }
+            String serverUser = v.string("serverUser");
+            String secretKey = v.requiredSecret("secretKey");
+            String bindAddr = v.string("bindAddr", DEFAULT_LOCAL_IP);
+            int bindPort = v.requiredInteger("bindPort", 0, 65535);
+            if (bindPort != 0 && type != null) {
+                claim(v, "bindPort", type + " " + bindAddr + ":" + bindPort, binds, "local " + type + " port "
+                        + bindAddr + ":" + bindPort);
+            }
+            visitors.add(new VisitorConfig(name, type, serverName, serverUser, secretKey, bindAddr, bindPort));
+        }
+        return visitors;
     }
 
     private static String name(ConfigTable t, Map<String, String> names) {

@@ -23,6 +23,10 @@ import java.util.List;
  * @param policy what the node enforces: IP rules, bandwidth and connection limits, load-balancing group
  * @param proxyProtocol tcp and http: the PROXY protocol header written first to the local service, or null for none
  * @param healthCheck the local service's health check, or null for none
+ * @param secretKey stcp and sudp: the secret visitors must hold; the traffic is encrypted end to end with keys
+ *                  derived from it. Never sent to the node. Null on other types.
+ * @param allowUsers stcp and sudp: who may visit (token names standalone, user names with a control plane); empty:
+ *                   anyone holding the secret
  */
 public record TunnelConfig(
         String name,
@@ -38,7 +42,9 @@ public record TunnelConfig(
         String tlsTermination,
         TunnelPolicy policy,
         ProxyProtocol proxyProtocol,
-        HealthCheckConfig healthCheck) {
+        HealthCheckConfig healthCheck,
+        String secretKey,
+        List<String> allowUsers) {
 
     /** The {@code type} of a tunnel that forwards a TCP port on the node. */
     public static final String TCP = "tcp";
@@ -48,17 +54,22 @@ public record TunnelConfig(
     public static final String HTTP = "http";
     /** The {@code type} of a tunnel the node routes TLS connections to by SNI host name. */
     public static final String HTTPS = "https";
+    /** The {@code type} of a secret TCP tunnel: reached only by visitors holding its secret, encrypted end to end. */
+    public static final String STCP = "stcp";
+    /** The {@code type} of a secret UDP tunnel: reached only by visitors holding its secret, encrypted end to end. */
+    public static final String SUDP = "sudp";
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
         policy = policy == null ? TunnelPolicy.NONE : policy;
+        allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
     }
 
-    /** A tunnel without https settings or policies. */
+    /** A tunnel without https settings, policies or a secret. */
     public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
                         List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword) {
         this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null, TunnelPolicy.NONE, null, null);
+                httpPassword, null, TunnelPolicy.NONE, null, null, null, List.of());
     }
 
     /** A tunnel with https settings and no policies. */
@@ -66,7 +77,7 @@ public record TunnelConfig(
                         List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
                         String tlsTermination) {
         this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, tlsTermination, TunnelPolicy.NONE, null, null);
+                httpPassword, tlsTermination, TunnelPolicy.NONE, null, null, null, List.of());
     }
 
     /** A tunnel with policies and no https settings. */
@@ -74,7 +85,29 @@ public record TunnelConfig(
                         List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
                         TunnelPolicy policy, ProxyProtocol proxyProtocol, HealthCheckConfig healthCheck) {
         this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null, policy, proxyProtocol, healthCheck);
+                httpPassword, null, policy, proxyProtocol, healthCheck, null, List.of());
+    }
+
+    /** A tunnel with https settings and policies, no secret. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
+                        String tlsTermination, TunnelPolicy policy, ProxyProtocol proxyProtocol,
+                        HealthCheckConfig healthCheck) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, tlsTermination, policy, proxyProtocol, healthCheck, null, List.of());
+    }
+
+    /** A secret tunnel (stcp, sudp): its secret and who may visit; no https settings or policies. */
+    public TunnelConfig(String name, String type, String localIp, int localPort, int remotePort, String subdomain,
+                        List<String> customDomains, String hostHeaderRewrite, String httpUser, String httpPassword,
+                        String secretKey, List<String> allowUsers) {
+        this(name, type, localIp, localPort, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null, TunnelPolicy.NONE, null, null, secretKey, allowUsers);
+    }
+
+    /** True for the types reached only through visitors ({@value #STCP}, {@value #SUDP}). */
+    public boolean secret() {
+        return STCP.equals(type) || SUDP.equals(type);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.
@@ -84,6 +117,7 @@ public record TunnelConfig(
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", hostHeaderRewrite=" + hostHeaderRewrite + ", httpUser=" + httpUser + ", httpPassword="
                 + (httpPassword == null ? null : "<redacted>") + ", tlsTermination=" + tlsTermination + ", policy="
-                + policy + ", proxyProtocol=" + proxyProtocol + ", healthCheck=" + healthCheck + "]";
+                + policy + ", proxyProtocol=" + proxyProtocol + ", healthCheck=" + healthCheck + ", secretKey="
+                + (secretKey == null ? null : "<redacted>") + ", allowUsers=" + allowUsers + "]";
     }
 }

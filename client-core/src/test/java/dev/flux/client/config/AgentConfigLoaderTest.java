@@ -87,7 +87,8 @@ class AgentConfigLoaderTest {
                 "token: required key is missing",
                 "tunnels[0].type: required key is missing (tunnel 'x')",
                 "tunnels[0].localPort: required key is missing (tunnel 'x')");
-        assertThat(failure(SERVER)).containsExactly("tunnels: at least one [[tunnels]] entry is required");
+        assertThat(failure(SERVER))
+                .containsExactly("tunnels: at least one [[tunnels]] or [[visitors]] entry is required");
     }
 
     @Test
@@ -168,14 +169,15 @@ class AgentConfigLoaderTest {
     void singleBracketsForTunnels() {
         assertThat(failure(SERVER + "[tunnels]\nname = \"ssh\"\ntype = \"tcp\"\nlocalPort = 22\n")).containsExactly(
                 "tunnels: expected an array of tables, got a single table; write [[tunnels]] above each entry");
-        assertThat(failure(SERVER + "tunnels = []\n")).containsExactly("tunnels: at least one [[tunnels]] entry is required");
+        assertThat(failure(SERVER + "tunnels = []\n"))
+                .containsExactly("tunnels: at least one [[tunnels]] or [[visitors]] entry is required");
         assertThat(failure(SERVER + "tunnels = [1]\n")).containsExactly("tunnels[0]: expected a table, got integer 1");
     }
 
     @Test
     void unsupportedTypeListsTheSupportedOnes() {
         assertThat(failure(SERVER + "[[tunnels]]\nname = \"files\"\ntype = \"ftp\"\nlocalPort = 21\n")).containsExactly(
-                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http, https) (tunnel 'files')");
+                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http, https, stcp, sudp) (tunnel 'files')");
     }
 
     @Test

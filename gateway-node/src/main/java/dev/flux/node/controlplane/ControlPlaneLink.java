@@ -369,7 +369,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                 : r.tlsTermination();
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
                 domains, r.hostHeaderRewrite(), user, password, tlsTermination,
-                policy(r.policy(), answer.path("policies")));
+                policy(r.policy(), answer.path("policies")), r.allowUsers());
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 

@@ -7,6 +7,8 @@ import dev.flux.protocol.control.ControlMessage;
 import dev.flux.protocol.control.Login;
 import dev.flux.protocol.control.LoginAccepted;
 import dev.flux.protocol.control.LoginRejected;
+import dev.flux.protocol.control.OpenVisit;
+import dev.flux.protocol.control.VisitRejected;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.control.TunnelClosed;
 import dev.flux.protocol.control.TunnelReady;
@@ -254,6 +256,8 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                     server.gate().tunnelOffline(t);
                     log.info("[{}] tunnel closed (removed by the agent)", t.name());
                 }
+            } else if (msg instanceof OpenVisit v) {
+                visit(v);
             } else if (msg instanceof Login) {
                 log.info("agent {} logged in twice; closing", agentName);
                 channel.close();
@@ -404,8 +408,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 case "tcp" -> server.bindTcp(this, r);
                 case "udp" -> server.bindUdp(this, r);
                 case "https" -> registerHttps(r);
+                case "stcp", "sudp" -> registerSecret(r);
                 default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
-                        + "' is not supported by this node (supported: tcp, udp, http, https)", false);
+                        + "' is not supported by this node (supported: tcp, udp, http, https, stcp, sudp)", false);
             }
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
@@ -439,6 +444,35 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         List<String> hosts = tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts();
         registry().claimHttpsHosts(tunnel, hosts);
         ready(tunnel);
+    }
+
+    private void registerSecret(RegisterTunnel r) throws TunnelRejectedException {
+        SecretTunnel tunnel = new SecretTunnel(r.name(), this, r.localAddress(), r.tunnelType(), r.allowUsers());
+        registry().claimSecret(tunnel);
+        ready(tunnel);
+    }
+
+    /** A visitor of this session asks for a stream to a secret tunnel. */
+    private void visit(OpenVisit v) {
+        SecretTunnel tunnel;
+        try {
+            tunnel = registry().secretTunnel(v.serverName(), v.serverUser(), token.name());
+        } catch (TunnelRejectedException e) {
+            log.info("[{}] visit from {} refused: {}", v.serverName(), agentName, e.getMessage());
+            send(new VisitRejected(v.visitId(), e.getMessage()));
+            return;
+        }
+        if (!tunnel.type().equals(v.tunnelType())) {
+            send(new VisitRejected(v.visitId(), "tunnel '" + v.serverName() + "' is " + tunnel.type() + ", not "
+                    + v.tunnelType() + "; set the visitor's type to " + tunnel.type()));
+            return;
+        }
+        tunnel.visit(this, v);
+    }
+
+    /** Sends a control message to this agent; any thread. */
+    void sendControl(ControlMessage message) {
+        channel.eventLoop().execute(() -> send(message));
     }
 
     /** Called on this session's event loop once a tunnel holds its resources. */

@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /** A tunnel live on this node: what it exposes, whose session carries it, and its traffic. */
-public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, HttpsTunnel {
+public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, HttpsTunnel, SecretTunnel {
 
     private final String name;
     private final AgentSession session;

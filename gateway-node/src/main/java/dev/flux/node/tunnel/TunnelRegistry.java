@@ -29,6 +29,8 @@ public final class TunnelRegistry {
     private final Map<String, TunnelGroup<Tunnel>> groups = new HashMap<>();
     /** Groups whose first member is binding their address now, by the same key. */
     private final Map<String, String> foundingGroups = new HashMap<>();
+    /** STCP and SUDP tunnels by owner + "/" + name. */
+    private final Map<String, SecretTunnel> secretTunnels = new ConcurrentHashMap<>();
 
     /** The HTTP tunnel serving a host name (lower case, no port), or null. */
     public HttpTunnel httpTunnel(String host) {
@@ -44,6 +46,7 @@ public final class TunnelRegistry {
         for (TunnelGroup<Tunnel> g : groups.values()) {
             g.members().stream().filter(t -> !out.contains(t)).forEach(out::add);
         }
+        out.addAll(secretTunnels.values());
         return out;
     }
 
@@ -211,5 +214,46 @@ public final class TunnelRegistry {
         for (String host : from.hosts()) {
             httpByHost.replace(host, from, to);
         }
+    }
+
+    /** Claims an owner's secret tunnel name on this node. */
+    synchronized void claimSecret(SecretTunnel tunnel) throws TunnelRejectedException {
+        SecretTunnel holder = secretTunnels.putIfAbsent(tunnel.owner() + "/" + tunnel.name(), tunnel);
+        if (holder != null) {
+            throw new TunnelRejectedException("secret tunnel '" + tunnel.name() + "' of " + tunnel.owner()
+                    + " is already served by another agent (" + holder.session().agentName() + ")", true);
+        }
+    }
+
+    synchronized void releaseSecret(SecretTunnel tunnel) {
+        secretTunnels.remove(tunnel.owner() + "/" + tunnel.name(), tunnel);
+    }
+
+    /**
+     * The secret tunnel a visitor means: {@code owner}'s tunnel {@code name}; with no owner given, the only tunnel
+     * of that name, or the visitor's own when several owners have one.
+     *
+     * @throws TunnelRejectedException naming what is missing or ambiguous
+     */
+    SecretTunnel secretTunnel(String name, String owner, String visitor) throws TunnelRejectedException {
+        if (owner != null) {
+            SecretTunnel t = secretTunnels.get(owner + "/" + name);
+            if (t == null) {
+                throw new TunnelRejectedException("no secret tunnel named '" + name + "' of " + owner
+                        + " on this node (is its agent running?)", true);
+            }
+            return t;
+        }
+        List<SecretTunnel> named = secretTunnels.values().stream().filter(t -> t.name().equals(name)).toList();
+        if (named.isEmpty()) {
+            throw new TunnelRejectedException("no secret tunnel named '" + name + "' on this node (is its agent "
+                    + "running?)", true);
+        }
+        if (named.size() == 1) {
+            return named.get(0);
+        }
+        return named.stream().filter(t -> t.owner().equals(visitor)).findFirst()
+                .orElseThrow(() -> new TunnelRejectedException(named.size() + " owners serve a secret tunnel named '"
+                        + name + "'; name the owner (serverUser, --owner)", false));
     }
 }

@@ -116,6 +116,21 @@ public final class TunnelServer {
         return config.publicHost();
     }
 
+    private volatile java.util.function.Consumer<io.netty.buffer.ByteBuf> secretRelayTap;
+
+    /**
+     * Shows every byte relayed between a visitor and the owner of a secret tunnel to {@code tap} (null: off), for
+     * diagnostics and for tests that prove the node relays ciphertext only. The buffers are read-only views, valid
+     * during the call.
+     */
+    public void tapSecretRelay(java.util.function.Consumer<io.netty.buffer.ByteBuf> tap) {
+        this.secretRelayTap = tap;
+    }
+
+    java.util.function.Consumer<io.netty.buffer.ByteBuf> secretRelayTap() {
+        return secretRelayTap;
+    }
+
     /** Tells the tunnel server where the vhost listener ended up, for the URLs of HTTP tunnels. */
     public void vhostPort(int port) {
         this.vhostPort = port;

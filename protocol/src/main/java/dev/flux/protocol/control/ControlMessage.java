@@ -9,5 +9,5 @@ package dev.flux.protocol.control;
  */
 public sealed interface ControlMessage
         permits Login, LoginAccepted, LoginRejected, RegisterTunnel, TunnelReady, TunnelRejected,
-        UnregisterTunnel, TunnelClosed {
+        UnregisterTunnel, TunnelClosed, OpenVisit, VisitRejected {
 }

@@ -13,7 +13,9 @@ public enum ControlMessageType {
     TUNNEL_READY(TunnelReady.class, 1),
     TUNNEL_REJECTED(TunnelRejected.class, 1),
     UNREGISTER_TUNNEL(UnregisterTunnel.class, 1),
-    TUNNEL_CLOSED(TunnelClosed.class, 1);
+    TUNNEL_CLOSED(TunnelClosed.class, 1),
+    OPEN_VISIT(OpenVisit.class, 1),
+    VISIT_REJECTED(VisitRejected.class, 1);
 
     private static final Map<String, ControlMessageType> BY_WIRE_NAME = new HashMap<>();
     private static final Map<Class<?>, ControlMessageType> BY_CLASS = new HashMap<>();

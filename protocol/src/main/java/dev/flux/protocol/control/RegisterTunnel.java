@@ -19,11 +19,14 @@ import java.util.List;
  *                          absent in the JSON of older agents
  * @param policy            access, rate and group settings the node enforces; {@link TunnelPolicy#NONE} when an
  *                          older agent sends none
+ * @param allowUsers        stcp/sudp only: who may visit (token names standalone, user names with a control
+ *                          plane); empty or absent: anyone holding the secret. The secret itself never reaches the
+ *                          node.
  */
 public record RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
                              List<String> customDomains, String hostHeaderRewrite, String httpUser,
-                             String httpPassword, String tlsTermination, TunnelPolicy policy)
-        implements ControlMessage {
+                             String httpPassword, String tlsTermination, TunnelPolicy policy,
+                             List<String> allowUsers) implements ControlMessage {
 
     /** {@code tlsTermination} of an https tunnel whose TLS the local service terminates (the default). */
     public static final String TLS_PASSTHROUGH = "passthrough";
@@ -35,7 +38,7 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
                           List<String> customDomains, String hostHeaderRewrite, String httpUser,
                           String httpPassword) {
         this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null, TunnelPolicy.NONE);
+                httpPassword, null, TunnelPolicy.NONE, List.of());
     }
 
     /** True for an https tunnel whose TLS the node terminates. */
@@ -46,6 +49,7 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
     public RegisterTunnel {
         customDomains = customDomains == null ? List.of() : List.copyOf(customDomains);
         policy = policy == null ? TunnelPolicy.NONE : policy;
+        allowUsers = allowUsers == null ? List.of() : List.copyOf(allowUsers);
     }
 
     /** A registration with https settings and no policy. */
@@ -53,7 +57,7 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
                           List<String> customDomains, String hostHeaderRewrite, String httpUser,
                           String httpPassword, String tlsTermination) {
         this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, tlsTermination, TunnelPolicy.NONE);
+                httpPassword, tlsTermination, TunnelPolicy.NONE, List.of());
     }
 
     /** A registration with a policy and no https settings. */
@@ -61,13 +65,21 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
                           List<String> customDomains, String hostHeaderRewrite, String httpUser,
                           String httpPassword, TunnelPolicy policy) {
         this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
-                httpPassword, null, policy);
+                httpPassword, null, policy, List.of());
     }
 
     /** This registration with another policy. */
     public RegisterTunnel withPolicy(TunnelPolicy newPolicy) {
         return new RegisterTunnel(name, tunnelType, localAddress, remotePort, subdomain, customDomains,
-                hostHeaderRewrite, httpUser, httpPassword, tlsTermination, newPolicy);
+                hostHeaderRewrite, httpUser, httpPassword, tlsTermination, newPolicy, allowUsers);
+    }
+
+    /** A secret-tunnel (stcp, sudp) registration: who may visit; no https settings or policy. */
+    public RegisterTunnel(String name, String tunnelType, String localAddress, int remotePort, String subdomain,
+                          List<String> customDomains, String hostHeaderRewrite, String httpUser,
+                          String httpPassword, List<String> allowUsers) {
+        this(name, tunnelType, localAddress, remotePort, subdomain, customDomains, hostHeaderRewrite, httpUser,
+                httpPassword, null, TunnelPolicy.NONE, allowUsers);
     }
 
     @Override
@@ -75,6 +87,6 @@ public record RegisterTunnel(String name, String tunnelType, String localAddress
         return "RegisterTunnel[name=" + name + ", tunnelType=" + tunnelType + ", localAddress=" + localAddress
                 + ", remotePort=" + remotePort + ", subdomain=" + subdomain + ", customDomains=" + customDomains
                 + ", basicAuth=" + (httpUser != null) + ", tlsTermination=" + tlsTermination + ", policy=" + policy
-                + "]";
+                + ", allowUsers=" + allowUsers + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -83,7 +84,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
             self.config().setAutoRead(false);
             // the peer may have drained between the check and the switch; its event would have been missed
             if (peer.isWritable()) {
-                self.config().setAutoRead(true);
+                resumeReading(self);
             }
         }
         ctx.fireChannelReadComplete();
@@ -92,9 +93,21 @@ public final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            peer.config().setAutoRead(true);
+            resumeReading(peer);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Turns auto-read back on, unless the channel's input is already shut down (a half-closed socket): there is
+     * nothing left to read, and the epoll transport fails the read request of such a socket, which would close it
+     * while its output still carries the other direction.
+     */
+    private static void resumeReading(Channel ch) {
+        if (ch instanceof DuplexChannel d && d.isInputShutdown()) {
+            return;
+        }
+        ch.config().setAutoRead(true);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.AttributeKey;
 
 /**
  * Lets the handlers of a stream channel speak plain {@link ByteBuf}s: inbound DATA frames become their content,
@@ -57,8 +58,19 @@ public final class StreamFrameAdapter extends ChannelDuplexHandler {
         }
     }
 
-    /** Ends the local side of a stream (END_STREAM on an empty DATA frame) after everything written before it. */
+    private static final AttributeKey<ChannelFuture> ENDED = AttributeKey.valueOf("flux.stream.ended");
+
+    /**
+     * Ends the local side of a stream (END_STREAM on an empty DATA frame) after everything written before it. Only
+     * the first call writes; later ones (from any thread) get the same future, so a close chained to it waits for
+     * the END_STREAM frame instead of resetting the stream while its data still waits for flow-control credit.
+     */
     public static ChannelFuture endStream(Channel stream) {
-        return stream.writeAndFlush(new DefaultHttp2DataFrame(true));
+        ChannelPromise promise = stream.newPromise();
+        ChannelFuture earlier = stream.attr(ENDED).setIfAbsent(promise);
+        if (earlier != null) {
+            return earlier;
+        }
+        return stream.writeAndFlush(new DefaultHttp2DataFrame(true), promise);
     }
 }

@@ -22,6 +22,10 @@ public final class StreamHeaders {
     public static final String ERROR = "flux-error";
 
     public static final String KIND_CONTROL = "control";
+    /** A stream to a visitor agent for one of its visits; {@link #VISIT} names which. */
+    public static final String KIND_VISIT = "visit";
+    /** The visitor agent's id of the visit a {@code visit} stream serves. */
+    public static final String VISIT = "flux-visit";
 
     private StreamHeaders() {
     }

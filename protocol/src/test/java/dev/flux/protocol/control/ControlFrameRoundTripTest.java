@@ -47,7 +47,12 @@ class ControlFrameRoundTripTest {
                 new TunnelClosed("web", "geschlossen vom Betreiber – 運用者"),
                 new TunnelClosed("web", null),
                 new RegisterTunnel("shop", "https", "127.0.0.1:8443", 0, "shop", List.of("shop.example.com"), null,
-                        null, null, RegisterTunnel.TLS_NODE));
+                        null, null, RegisterTunnel.TLS_NODE),
+                new RegisterTunnel("ssh", "stcp", "127.0.0.1:22", 0, null, null, null, null, null,
+                        List.of("alice", "bob")),
+                new OpenVisit(7, "stcp", "ssh", null),
+                new OpenVisit(Long.MAX_VALUE, "sudp", "dns", "alice"),
+                new VisitRejected(7, "no secret tunnel named 'ssh' on this node"));
     }
 
     /** A conversation of several frames, short enough to be split at every byte quickly. */
@@ -107,7 +112,7 @@ class ControlFrameRoundTripTest {
     void wireNamesAreKebabCase() {
         assertThat(Arrays.stream(ControlMessageType.values()).map(ControlMessageType::wireName))
                 .containsExactly("login", "login-accepted", "login-rejected", "register-tunnel", "tunnel-ready",
-                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed");
+                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed", "open-visit", "visit-rejected");
         for (ControlMessageType t : ControlMessageType.values()) {
             assertThat(ControlMessageType.forWireName(t.wireName())).isSameAs(t);
             assertThat(t.version()).isEqualTo(1);

@@ -1,0 +1,156 @@
+package dev.flux.protocol.e2e;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Seals or opens the records of one direction of a secret tunnel stream with AES-256-GCM (the JDK provider).
+ *
+ * <pre>
+ * record    = length (2 bytes, big-endian) | ciphertext | tag (16 bytes)
+ * length    = length of ciphertext + tag, 1 + 16 .. {@value #MAX_PAYLOAD} + 1 + 16
+ * plaintext = type (1 byte: 0 data, 1 end, 2 error) | payload (0 .. {@value #MAX_PAYLOAD} bytes)
+ * nonce     = 4 zero bytes | sequence number (8 bytes, big-endian), 0 for the first record of a direction
+ * AAD       = the 2 length bytes
+ * </pre>
+ *
+ * The sequence number is never sent: each end counts, so a record that was replayed, reordered, dropped or moved
+ * from the other direction (another key) fails authentication. An {@code end} record closes the direction; a stream
+ * that ends without one was cut short.
+ */
+public final class RecordCipher {
+
+    /** The most payload one record carries. */
+    public static final int MAX_PAYLOAD = 16 * 1024;
+    static final int HEADER_LENGTH = 2;
+    static final int TAG_LENGTH = 16;
+    static final int MIN_RECORD_LENGTH = 1 + TAG_LENGTH;
+    static final int MAX_RECORD_LENGTH = 1 + MAX_PAYLOAD + TAG_LENGTH;
+
+    public static final byte DATA = 0;
+    public static final byte END = 1;
+    public static final byte ERROR = 2;
+
+    private final SecretKeySpec key;
+    private final Cipher cipher;
+    private final int mode;
+    private final byte[] nonce = new byte[12];
+    private long sequence;
+
+    private RecordCipher(byte[] key, int mode) {
+        this.key = new SecretKeySpec(key, "AES");
+        this.mode = mode;
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JDK", e);
+        }
+    }
+
+    /** Seals the records {@code sender} sends. */
+    public static RecordCipher sealing(SecretKeys keys, E2eRole sender) {
+        return new RecordCipher(keys.sendKey(sender), Cipher.ENCRYPT_MODE);
+    }
+
+    /** Opens the records {@code sender} sent. */
+    public static RecordCipher opening(SecretKeys keys, E2eRole sender) {
+        return new RecordCipher(keys.sendKey(sender), Cipher.DECRYPT_MODE);
+    }
+
+    /** How many bytes sealing {@code payloadLength} bytes of data takes, in records of at most MAX_PAYLOAD. */
+    public static int sealedLength(int payloadLength) {
+        int records = Math.max(1, (payloadLength + MAX_PAYLOAD - 1) / MAX_PAYLOAD);
+        return payloadLength + records * (HEADER_LENGTH + 1 + TAG_LENGTH);
+    }
+
+    /**
+     * Seals {@code payload}'s readable bytes as records of {@code type} into a new buffer (several records when it
+     * is longer than MAX_PAYLOAD). Does not release {@code payload}.
+     */
+    public ByteBuf seal(ByteBufAllocator alloc, byte type, ByteBuf payload) {
+        int length = payload.readableBytes();
+        ByteBuf out = alloc.buffer(sealedLength(length));
+        try {
+            int index = payload.readerIndex();
+            do {
+                int n = Math.min(length, MAX_PAYLOAD);
+                sealOne(out, type, payload, index, n);
+                index += n;
+                length -= n;
+            } while (length > 0);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private void sealOne(ByteBuf out, byte type, ByteBuf payload, int index, int n) {
+        int recordLength = 1 + n + TAG_LENGTH;
+        int start = out.writerIndex();
+        out.writeShort(recordLength);
+        out.ensureWritable(recordLength);
+        ByteBuffer target = out.nioBuffer(start + HEADER_LENGTH, recordLength);
+        try {
+            init();
+            cipher.updateAAD(new byte[] {(byte) (recordLength >>> 8), (byte) recordLength});
+            cipher.update(ByteBuffer.wrap(new byte[] {type}), target);
+            cipher.doFinal(payload.nioBuffer(index, n), target);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal a record: " + e.getMessage(), e);
+        }
+        out.writerIndex(start + HEADER_LENGTH + recordLength);
+    }
+
+    /**
+     * Opens the record at {@code record}'s reader index (header included, whole) and returns its plaintext, type
+     * byte first; advances the reader index past the record. The caller releases the result.
+     *
+     * @throws E2eException when the record does not authenticate
+     */
+    public ByteBuf open(ByteBufAllocator alloc, ByteBuf record) {
+        int recordLength = record.getUnsignedShort(record.readerIndex());
+        checkLength(recordLength);
+        int start = record.readerIndex() + HEADER_LENGTH;
+        ByteBuf out = alloc.buffer(recordLength - TAG_LENGTH);
+        try {
+            init();
+            cipher.updateAAD(new byte[] {(byte) (recordLength >>> 8), (byte) recordLength});
+            int n = cipher.doFinal(record.nioBuffer(start, recordLength), out.nioBuffer(0, recordLength - TAG_LENGTH));
+            out.writerIndex(n);
+        } catch (AEADBadTagException e) {
+            out.release();
+            throw new E2eException("record " + (sequence - 1) + " failed authentication (tampered, replayed, "
+                    + "reordered or sealed with another key)");
+        } catch (GeneralSecurityException e) {
+            out.release();
+            throw new E2eException("cannot open record " + (sequence - 1) + ": " + e.getMessage());
+        }
+        record.skipBytes(HEADER_LENGTH + recordLength);
+        return out;
+    }
+
+    static void checkLength(int recordLength) {
+        if (recordLength < MIN_RECORD_LENGTH || recordLength > MAX_RECORD_LENGTH) {
+            throw new E2eException("record length (" + recordLength + ") is outside the allowed range ("
+                    + MIN_RECORD_LENGTH + " to " + MAX_RECORD_LENGTH + ")");
+        }
+    }
+
+    private void init() throws GeneralSecurityException {
+        if (sequence == Long.MAX_VALUE) {
+            throw new E2eException("the record sequence number is exhausted");
+        }
+        long s = sequence++;
+        for (int i = 0; i < 8; i++) {
+            nonce[4 + i] = (byte) (s >>> (56 - 8 * i));
+        }
+        cipher.init(mode, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.flux.protocol.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class RecordCipherTest {
+
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+    private static final byte[] NONCE_V = new byte[32];
+    private static final byte[] NONCE_O = new byte[32];
+
+    static {
+        NONCE_O[0] = 1;
+    }
+
+    @Test
+    void hkdfMatchesRfc5869TestCase1() {
+        HexFormat hex = HexFormat.of();
+        byte[] ikm = hex.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+        byte[] salt = hex.parseHex("000102030405060708090a0b0c");
+        byte[] info = hex.parseHex("f0f1f2f3f4f5f6f7f8f9");
+
+        assertThat(hex.formatHex(SecretKeys.hkdf(salt, ikm, info)))
+                .isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+    }
+
+    @Test
+    void keysDependOnSecretTunnelAndBothNonces() {
+        byte[] a = SecretKeys.derive("s", "t", NONCE_V, NONCE_O).sendKey(E2eRole.VISITOR);
+        assertThat(SecretKeys.derive("s", "t", NONCE_V, NONCE_O).sendKey(E2eRole.VISITOR)).isEqualTo(a);
+        assertThat(SecretKeys.derive("x", "t", NONCE_V, NONCE_O).sendKey(E2eRole.VISITOR)).isNotEqualTo(a);
+        assertThat(SecretKeys.derive("s", "u", NONCE_V, NONCE_O).sendKey(E2eRole.VISITOR)).isNotEqualTo(a);
+        assertThat(SecretKeys.derive("s", "t", NONCE_O, NONCE_V).sendKey(E2eRole.VISITOR)).isNotEqualTo(a);
+        assertThat(SecretKeys.derive("s", "t", NONCE_V, NONCE_O).sendKey(E2eRole.OWNER)).isNotEqualTo(a);
+    }
+
+    @Test
+    void sealThenOpenSplitsLongPayloadsIntoRecords() {
+        SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
+        RecordCipher sealer = RecordCipher.sealing(keys, E2eRole.VISITOR);
+        RecordCipher opener = RecordCipher.opening(keys, E2eRole.VISITOR);
+        ByteBuf payload = Unpooled.buffer().writeZero(RecordCipher.MAX_PAYLOAD * 2 + 5);
+
+        ByteBuf sealed = sealer.seal(ALLOC, RecordCipher.DATA, payload);
+
+        assertThat(sealed.readableBytes()).isEqualTo(RecordCipher.sealedLength(payload.readableBytes()))
+                .isEqualTo(payload.readableBytes() + 3 * (2 + 1 + 16));
+        int total = 0;
+        while (sealed.isReadable()) {
+            ByteBuf plain = opener.open(ALLOC, sealed);
+            assertThat(plain.readByte()).isEqualTo(RecordCipher.DATA);
+            total += plain.readableBytes();
+            plain.release();
+        }
+        assertThat(total).isEqualTo(payload.readableBytes());
+        sealed.release();
+        payload.release();
+    }
+
+    @Test
+    void aRecordSealedWithAnotherKeyDoesNotOpen() {
+        RecordCipher sealer = RecordCipher.sealing(SecretKeys.derive("one", "t", NONCE_V, NONCE_O), E2eRole.OWNER);
+        RecordCipher opener = RecordCipher.opening(SecretKeys.derive("two", "t", NONCE_V, NONCE_O), E2eRole.OWNER);
+        ByteBuf payload = Unpooled.copiedBuffer("secret", StandardCharsets.UTF_8);
+        ByteBuf sealed = sealer.seal(ALLOC, RecordCipher.DATA, payload);
+        try {
+            assertThatThrownBy(() -> opener.open(ALLOC, sealed)).isInstanceOf(E2eException.class)
+                    .hasMessageContaining("record 0 failed authentication");
+        } finally {
+            sealed.release();
+            payload.release();
+        }
+    }
+
+    @Test
+    void aRecordOfTheOtherDirectionDoesNotOpen() {
+        SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
+        ByteBuf payload = Unpooled.copiedBuffer("reflected", StandardCharsets.UTF_8);
+        ByteBuf sealed = RecordCipher.sealing(keys, E2eRole.VISITOR).seal(ALLOC, RecordCipher.DATA, payload);
+        try {
+            assertThatThrownBy(() -> RecordCipher.opening(keys, E2eRole.OWNER).open(ALLOC, sealed))
+                    .isInstanceOf(E2eException.class);
+        } finally {
+            sealed.release();
+            payload.release();
+        }
+    }
+}
