@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.desktop.inspector.InspectorViewModel;
 import dev.flux.desktop.login.LoginViewModel;
 import dev.flux.desktop.tunnels.DisplayedState;
 import dev.flux.desktop.tunnels.TunnelRow;
@@ -15,7 +16,6 @@ import dev.flux.e2e.framework.ControlPlaneProcess;
 import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
-import dev.flux.e2e.service.HttpTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +30,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +55,7 @@ class DesktopFlowTest {
 
     private static ControlPlaneProcess controlPlane;
     private static ControlPlaneClient admin;
-    private static HttpTestServer web;
+    private static LocalWebServer web;
     private static NodeProcess node;
     private static int adminPort;
     private static javafx.application.Application app;
@@ -62,7 +63,7 @@ class DesktopFlowTest {
 
     @BeforeAll
     static void startStackAndApp() throws Exception {
-        web = HttpTestServer.start("web");
+        web = LocalWebServer.start();
         controlPlane = flux.startControlPlane(dir);
         admin = ControlPlaneClient.admin(controlPlane);
         node = flux.startNode(dir, controlPlane, admin.createNode("edge"));
@@ -132,7 +133,25 @@ class DesktopFlowTest {
         Screenshots.take(robot, "tunnels");
         robot.clickOn("#logsTab");
         Screenshots.take(robot, "logs");
+        // The request through the node is in the inspector; Replay sends it to the local server again.
         robot.clickOn("#inspectorTab");
+        await("the request through the node in the inspector").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine("/info", "") != null);
+        InspectorViewModel.RequestLine served = inspectorLine("/info", "");
+        assertThat(served.tunnel()).isEqualTo("desk");
+        assertThat(served.method()).isEqualTo("GET");
+        assertThat(served.status()).isEqualTo(200);
+        int reachedBefore = web.requests("/info");
+        robot.interact(() -> inspectorTable().getSelectionModel().select(served));
+        await("the request in full").atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup("#inspectorRequestText").queryAs(TextArea.class).getText()
+                        .startsWith("GET /info"));
+        robot.clickOn("#inspectorReplay");
+        await("the replay to reach the local server").atMost(Duration.ofSeconds(5))
+                .until(() -> web.requests("/info") == reachedBefore + 1);
+        await("the replay in the list").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine("/info", "replay of #" + served.id()) != null);
+        assertThat(text("#inspectorReplayResult")).matches("Replayed as #\\d+: 200 in \\d+ ms\\.");
         Screenshots.take(robot, "inspector");
         robot.clickOn("#settingsTab");
         Screenshots.take(robot, "settings");
@@ -249,6 +268,16 @@ class DesktopFlowTest {
     private TunnelRow row(String name) {
         TableView<TunnelRow> table = robot.lookup("#tunnelTable").queryAs(TableView.class);
         return table.getItems().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<InspectorViewModel.RequestLine> inspectorTable() {
+        return robot.lookup("#inspectorRequests").queryAs(TableView.class);
+    }
+
+    private InspectorViewModel.RequestLine inspectorLine(String path, String notes) {
+        return inspectorTable().getItems().stream().filter(r -> r.path().equals(path) && r.wechat().equals(notes))
+                .findFirst().orElse(null);
     }
 
     private static int status(URI url) {
