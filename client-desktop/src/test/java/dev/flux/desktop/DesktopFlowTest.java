@@ -152,6 +152,17 @@ class DesktopFlowTest {
         await("the replay in the list").atMost(Duration.ofSeconds(5))
                 .until(() -> inspectorLine("/info", "replay of #" + served.id()) != null);
         assertThat(text("#inspectorReplayResult")).matches("Replayed as #\\d+: 200 in \\d+ ms\\.");
+        // Edit and replay: another method, path and body reach the local server.
+        robot.interact(() -> {
+            robot.lookup("#inspectorEditMethod").queryAs(TextField.class).setText("POST");
+            robot.lookup("#inspectorEditPath").queryAs(TextField.class).setText("/edited?x=1");
+            robot.lookup("#inspectorEditBody").queryAs(TextArea.class).setText("{\"edited\":true}");
+            robot.lookup("#inspectorEditReplay").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        await("the edited replay to reach the local server").atMost(Duration.ofSeconds(5))
+                .until(() -> web.requests("/edited") == 1 && inspectorLine("/edited?x=1", "replay of #"
+                        + served.id()) != null);
+        assertThat(inspectorLine("/edited?x=1", "replay of #" + served.id()).method()).isEqualTo("POST");
         Screenshots.take(robot, "inspector");
         robot.clickOn("#settingsTab");
         Screenshots.take(robot, "settings");

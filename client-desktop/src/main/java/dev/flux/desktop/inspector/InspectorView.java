@@ -91,6 +91,10 @@ public final class InspectorView {
         error.textProperty().bind(model.errorProperty());
         editError.textProperty().bind(model.errorProperty());
         wechatText.textProperty().bind(model.wechatTextProperty());
+        for (Label l : new Label[] {error, editError, wechatText, wechatError}) {
+            l.managedProperty().bind(l.textProperty().isNotEmpty());
+            l.visibleProperty().bind(l.managedProperty());
+        }
         requestText.textProperty().bind(model.requestTextProperty());
         responseText.textProperty().bind(model.responseTextProperty());
         editMethod.textProperty().bindBidirectional(model.editMethodProperty());

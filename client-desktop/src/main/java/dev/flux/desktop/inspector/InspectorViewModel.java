@@ -83,6 +83,8 @@ public final class InspectorViewModel implements AutoCloseable {
     private final StringProperty signResult = new SimpleStringProperty("");
     private final BooleanProperty signPassed = new SimpleBooleanProperty(false);
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    /** The selected request's body as the edit field got it: unchanged, the original body is replayed. */
+    private String loadedBody = "";
     /** The highest id read so far; read and written on the background thread only. */
     private long lastId;
     private ScheduledFuture<?> polling;
@@ -205,9 +207,10 @@ public final class InspectorViewModel implements AutoCloseable {
         }
         editHeaders.set(headers.toString());
         JsonNode body = d.path("request").path("body");
-        editBody.set(body.path("kind").asText().equals("binary") || body.path("kind").asText().equals("gzip")
+        loadedBody = body.path("kind").asText().equals("binary") || body.path("kind").asText().equals("gzip")
                 ? "" : new String(java.util.Base64.getDecoder().decode(body.path("base64").asText("")),
-                java.nio.charset.StandardCharsets.UTF_8));
+                java.nio.charset.StandardCharsets.UTF_8);
+        editBody.set(loadedBody);
     }
 
     /** Header lines, a blank line, the formatted body (with what kind it is and whether it was cut). */
@@ -289,7 +292,9 @@ public final class InspectorViewModel implements AutoCloseable {
             headers.add(Map.of("name", h.substring(0, colon).strip(), "value", h.substring(colon + 1).strip()));
         }
         edit.put("headers", headers);
-        edit.put("body", editBody.get());
+        if (!editBody.get().equals(loadedBody)) {
+            edit.put("body", editBody.get()); // else the original bytes (binary, gzip) go as they were
+        }
         replay(edit);
     }
 
