@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.wechat.WeChatSignature;
 import dev.flux.desktop.inspector.InspectorViewModel;
 import dev.flux.desktop.login.LoginViewModel;
 import dev.flux.desktop.tunnels.DisplayedState;
@@ -163,6 +164,28 @@ class DesktopFlowTest {
                 .until(() -> web.requests("/edited") == 1 && inspectorLine("/edited?x=1", "replay of #"
                         + served.id()) != null);
         assertThat(inspectorLine("/edited?x=1", "replay of #" + served.id()).method()).isEqualTo("POST");
+        // WeChat mode set on the screen; a signed message through the node is listed with its badge.
+        await("the agent's HTTP tunnels offered for WeChat mode").atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup("#wechatTunnel").queryAs(ComboBox.class).getItems().contains("desk"));
+        robot.interact(() -> {
+            robot.lookup("#wechatTunnel").queryAs(ComboBox.class).getEditor().setText("desk");
+            robot.lookup("#wechatToken").queryAs(TextField.class).setText("myToken123");
+            robot.lookup("#wechatSave").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        await("WeChat mode on").atMost(Duration.ofSeconds(5))
+                .until(() -> "WeChat mode is on for tunnel desk.".equals(text("#wechatResult")));
+        String wechatTarget = "/wx?signature=" + WeChatSignature.sign("myToken123", "1714036504", "42")
+                + "&timestamp=1714036504&nonce=42";
+        byte[] xml = ("<xml><ToUserName>gh_1</ToUserName><FromUserName>oUser</FromUserName><CreateTime>1714036504"
+                + "</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId></xml>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (RawHttpResponse r = new RawHttpClient(url.getPort()).send(RawHttpRequest.post(url.getHost(),
+                wechatTarget, new java.io.ByteArrayInputStream(xml), xml.length,
+                RawHttpRequest.Framing.CONTENT_LENGTH).header("Content-Type", "text/xml"))) {
+            assertThat(r.status()).isEqualTo(200);
+        }
+        await("the WeChat message in the inspector with its badge").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine(wechatTarget, "WeChat message · signature valid") != null);
         Screenshots.take(robot, "inspector");
         robot.clickOn("#settingsTab");
         Screenshots.take(robot, "settings");

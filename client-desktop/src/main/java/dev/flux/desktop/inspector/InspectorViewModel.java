@@ -2,6 +2,7 @@ package dev.flux.desktop.inspector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flux.client.ControlPlaneAgent;
+import dev.flux.client.config.TunnelConfig;
 import dev.flux.client.wechat.WeChatSignature;
 import dev.flux.desktop.DesktopContext;
 import dev.flux.desktop.ErrorText;
@@ -120,7 +121,7 @@ public final class InspectorViewModel implements AutoCloseable {
     private synchronized void poll() {
         boolean running = context.agent().isRunning();
         List<String> tunnels = context.agent().status().stream().map(ControlPlaneAgent.ServedTunnel::status)
-                .filter(s -> "http".equals(s.type())).map(s -> s.name()).sorted().toList();
+                .filter(s -> TunnelConfig.HTTP.equals(s.type())).map(s -> s.name()).sorted().toList();
         JsonNode list = context.agent().inspect("GET", "/api/requests", "after=" + lastId, null).path("requests");
         List<RequestLine> added = new ArrayList<>();
         for (JsonNode s : list) {
@@ -391,7 +392,8 @@ public final class InspectorViewModel implements AutoCloseable {
 
     /**
      * The signature WeChat sends for the token, timestamp and nonce ({@code sha1} of the three sorted), and, when a
-     * signature is given, whether it matches and why not. Computed here, without the agent.
+     * signature is given, whether it matches and why not. Computed by client-core's {@link WeChatSignature}, without
+     * the agent.
      */
     public void checkSignature() {
         signExpected.set("");
@@ -403,15 +405,19 @@ public final class InspectorViewModel implements AutoCloseable {
                 return;
             }
         }
-        WeChatSignature.Check check = WeChatSignature.check(signToken.get().trim(), signTimestamp.get().trim(),
-                signNonce.get().trim(), signSignature.get().trim());
-        signExpected.set(check.expected());
-        if (signSignature.get().isBlank()) {
-            return;
-        }
-        signPassed.set(check.valid());
-        signResult.set(check.valid() ? messages.get("inspector.sign.pass")
-                : messages.get("inspector.sign.fail", check.reason()));
+        String token = signToken.get().trim();
+        String timestamp = signTimestamp.get().trim();
+        String nonce = signNonce.get().trim();
+        String signature = signSignature.get().trim();
+        context.tasks().run(() -> WeChatSignature.check(token, timestamp, nonce, signature), check -> {
+            signExpected.set(check.expected());
+            if (signature.isEmpty()) {
+                return;
+            }
+            signPassed.set(check.valid());
+            signResult.set(check.valid() ? messages.get("inspector.sign.pass")
+                    : messages.get("inspector.sign.fail", check.reason()));
+        }, e -> signResult.set(ErrorText.describe(e, messages)));
     }
 
     public ObservableList<RequestLine> requests() {

@@ -182,16 +182,19 @@ class InspectorViewModelTest {
         model.signTimestampProperty().set("1714036504");
         model.signNonceProperty().set("1514711492");
         model.checkSignature();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signExpectedProperty().get().isEmpty());
         assertThat(model.signExpectedProperty().get()).isEqualTo("f464b24fc39322e44b38aa78f5edd27bd1441696");
         assertThat(model.signResultProperty().get()).isEmpty();
 
         model.signSignatureProperty().set("f464b24fc39322e44b38aa78f5edd27bd1441696");
         model.checkSignature();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signResultProperty().get().isEmpty());
         assertThat(model.signPassedProperty().get()).isTrue();
         assertThat(model.signResultProperty().get()).isEqualTo("Pass: the signature matches.");
 
         model.signSignatureProperty().set("0123");
         model.checkSignature();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signResultProperty().get().isEmpty());
         assertThat(model.signPassedProperty().get()).isFalse();
         assertThat(model.signResultProperty().get()).startsWith("Fail: ").contains("'0123'")
                 .contains("f464b24fc39322e44b38aa78f5edd27bd1441696");
