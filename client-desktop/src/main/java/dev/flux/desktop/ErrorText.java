@@ -2,6 +2,7 @@ package dev.flux.desktop;
 
 import dev.flux.client.AgentException;
 import dev.flux.client.controlplane.ControlPlaneException;
+import dev.flux.client.inspect.InspectorClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -32,6 +33,9 @@ public final class ErrorText {
             return agent.kind() == AgentException.Kind.AUTH_REJECTED
                     ? messages.get("error.tokenRejected", agent.getMessage())
                     : messages.get("error.agent", agent.getMessage());
+        }
+        if (e instanceof InspectorClient.InspectorException refused) {
+            return refused.getMessage(); // the inspector's refusals are sentences naming the value
         }
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof IOException) {
             return e.getMessage() == null ? messages.get("error.unexpected", e.getClass().getSimpleName())

@@ -45,6 +45,7 @@ public final class FluxDesktop extends Application {
     private Messages messages;
     private Credentials login;
     private TunnelsViewModel tunnels;
+    private InspectorViewModel inspector;
     private TrayMenu tray;
 
     public static void main(String[] args) {
@@ -138,6 +139,7 @@ public final class FluxDesktop extends Application {
     private void showMain() {
         closeTunnels();
         tunnels = new TunnelsViewModel(context, messages);
+        inspector = new InspectorViewModel(context, messages);
         TunnelsViewModel current = tunnels;
         ExposeViewModel expose = new ExposeViewModel(context, messages, ListeningPorts.system(), created -> {
             current.select(created.name());
@@ -150,10 +152,11 @@ public final class FluxDesktop extends Application {
         MainView main = new MainView(messages, account,
                 new TunnelsView(tunnels, messages, new ExposeView(expose, messages).root()).root(),
                 new LogsView(new LogsViewModel(context), messages).root(),
-                new InspectorView(new InspectorViewModel(), messages).root(),
+                new InspectorView(inspector, messages).root(),
                 new SettingsView(settingsModel, messages).root());
         show(main.root());
         tunnels.start();
+        inspector.start(1000);
     }
 
     private void settingsApplied(DesktopSettings next) {
@@ -182,6 +185,10 @@ public final class FluxDesktop extends Application {
     }
 
     private void closeTunnels() {
+        if (inspector != null) {
+            inspector.close();
+            inspector = null;
+        }
         if (tunnels != null) {
             tunnels.close();
             tunnels = null;

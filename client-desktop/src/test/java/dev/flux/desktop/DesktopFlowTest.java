@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.wechat.WeChatSignature;
+import dev.flux.desktop.inspector.InspectorViewModel;
 import dev.flux.desktop.login.LoginViewModel;
 import dev.flux.desktop.tunnels.DisplayedState;
 import dev.flux.desktop.tunnels.TunnelRow;
@@ -15,7 +17,6 @@ import dev.flux.e2e.framework.ControlPlaneProcess;
 import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.framework.Ports;
-import dev.flux.e2e.service.HttpTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +56,7 @@ class DesktopFlowTest {
 
     private static ControlPlaneProcess controlPlane;
     private static ControlPlaneClient admin;
-    private static HttpTestServer web;
+    private static LocalWebServer web;
     private static NodeProcess node;
     private static int adminPort;
     private static javafx.application.Application app;
@@ -62,7 +64,7 @@ class DesktopFlowTest {
 
     @BeforeAll
     static void startStackAndApp() throws Exception {
-        web = HttpTestServer.start("web");
+        web = LocalWebServer.start();
         controlPlane = flux.startControlPlane(dir);
         admin = ControlPlaneClient.admin(controlPlane);
         node = flux.startNode(dir, controlPlane, admin.createNode("edge"));
@@ -132,7 +134,58 @@ class DesktopFlowTest {
         Screenshots.take(robot, "tunnels");
         robot.clickOn("#logsTab");
         Screenshots.take(robot, "logs");
+        // The request through the node is in the inspector; Replay sends it to the local server again.
         robot.clickOn("#inspectorTab");
+        await("the request through the node in the inspector").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine("/info", "") != null);
+        InspectorViewModel.RequestLine served = inspectorLine("/info", "");
+        assertThat(served.tunnel()).isEqualTo("desk");
+        assertThat(served.method()).isEqualTo("GET");
+        assertThat(served.status()).isEqualTo(200);
+        int reachedBefore = web.requests("/info");
+        robot.interact(() -> inspectorTable().getSelectionModel().select(served));
+        await("the request in full").atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup("#inspectorRequestText").queryAs(TextArea.class).getText()
+                        .startsWith("GET /info"));
+        robot.clickOn("#inspectorReplay");
+        await("the replay to reach the local server").atMost(Duration.ofSeconds(5))
+                .until(() -> web.requests("/info") == reachedBefore + 1);
+        await("the replay in the list").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine("/info", "replay of #" + served.id()) != null);
+        assertThat(text("#inspectorReplayResult")).matches("Replayed as #\\d+: 200 in \\d+ ms\\.");
+        // Edit and replay: another method, path and body reach the local server.
+        robot.interact(() -> {
+            robot.lookup("#inspectorEditMethod").queryAs(TextField.class).setText("POST");
+            robot.lookup("#inspectorEditPath").queryAs(TextField.class).setText("/edited?x=1");
+            robot.lookup("#inspectorEditBody").queryAs(TextArea.class).setText("{\"edited\":true}");
+            robot.lookup("#inspectorEditReplay").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        await("the edited replay to reach the local server").atMost(Duration.ofSeconds(5))
+                .until(() -> web.requests("/edited") == 1 && inspectorLine("/edited?x=1", "replay of #"
+                        + served.id()) != null);
+        assertThat(inspectorLine("/edited?x=1", "replay of #" + served.id()).method()).isEqualTo("POST");
+        // WeChat mode set on the screen; a signed message through the node is listed with its badge.
+        await("the agent's HTTP tunnels offered for WeChat mode").atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup("#wechatTunnel").queryAs(ComboBox.class).getItems().contains("desk"));
+        robot.interact(() -> {
+            robot.lookup("#wechatTunnel").queryAs(ComboBox.class).getEditor().setText("desk");
+            robot.lookup("#wechatToken").queryAs(TextField.class).setText("myToken123");
+            robot.lookup("#wechatSave").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        await("WeChat mode on").atMost(Duration.ofSeconds(5))
+                .until(() -> "WeChat mode is on for tunnel desk.".equals(text("#wechatResult")));
+        String wechatTarget = "/wx?signature=" + WeChatSignature.sign("myToken123", "1714036504", "42")
+                + "&timestamp=1714036504&nonce=42";
+        byte[] xml = ("<xml><ToUserName>gh_1</ToUserName><FromUserName>oUser</FromUserName><CreateTime>1714036504"
+                + "</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId></xml>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (RawHttpResponse r = new RawHttpClient(url.getPort()).send(RawHttpRequest.post(url.getHost(),
+                wechatTarget, new java.io.ByteArrayInputStream(xml), xml.length,
+                RawHttpRequest.Framing.CONTENT_LENGTH).header("Content-Type", "text/xml"))) {
+            assertThat(r.status()).isEqualTo(200);
+        }
+        await("the WeChat message in the inspector with its badge").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorLine(wechatTarget, "WeChat message · signature valid") != null);
         Screenshots.take(robot, "inspector");
         robot.clickOn("#settingsTab");
         Screenshots.take(robot, "settings");
@@ -249,6 +302,16 @@ class DesktopFlowTest {
     private TunnelRow row(String name) {
         TableView<TunnelRow> table = robot.lookup("#tunnelTable").queryAs(TableView.class);
         return table.getItems().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<InspectorViewModel.RequestLine> inspectorTable() {
+        return robot.lookup("#inspectorRequests").queryAs(TableView.class);
+    }
+
+    private InspectorViewModel.RequestLine inspectorLine(String path, String notes) {
+        return inspectorTable().getItems().stream().filter(r -> r.path().equals(path) && r.wechat().equals(notes))
+                .findFirst().orElse(null);
     }
 
     private static int status(URI url) {

@@ -48,6 +48,20 @@ public final class RequestInspector {
 
     /** Where a tunnel is: its local service ({@code host:port}) and its public URL (null until known). */
     public record TunnelTarget(String localHost, int localPort, String publicUrl) {
+
+        /** From a tunnel's local address as the agent reports it ({@code host:port}, IPv6 in brackets or not). */
+        public static Optional<TunnelTarget> of(String localAddress, String publicUrl) {
+            int colon = localAddress == null ? -1 : localAddress.lastIndexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new TunnelTarget(localAddress.substring(0, colon).replace("[", "")
+                        .replace("]", ""), Integer.parseInt(localAddress.substring(colon + 1)), publicUrl));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()

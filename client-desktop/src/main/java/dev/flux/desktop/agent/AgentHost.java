@@ -1,5 +1,8 @@
 package dev.flux.desktop.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.flux.client.AgentListener;
 import dev.flux.client.ControlPlaneAgent;
 import dev.flux.client.TunnelState;
@@ -9,10 +12,15 @@ import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.admin.LocalAdminServer;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.inspect.InspectSettings;
+import dev.flux.client.inspect.InspectorClient;
+import dev.flux.client.inspect.RequestCapture;
+import dev.flux.client.inspect.RequestInspector;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -24,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * The agent running inside the app, the way {@code fluxctl up} runs it in control-plane mode: client-core's
  * {@link ControlPlaneAgent} with the local admin API on 127.0.0.1 ({@value LocalAdminClient#DEFAULT_PORT} unless told
  * otherwise), so that {@code fluxctl tunnel add} reaches it and {@code fluxctl tunnel list} sees the same tunnels.
- * Its events go to the {@link EventLog}. Starting and stopping block (they talk to the network): call them from the
+ * Its events go to the {@link EventLog}. Like {@code fluxctl up}, the agent's HTTP exchanges go to client-core's
+ * {@link RequestInspector} (the last 100 per tunnel, 64 KiB of each body), which the admin API serves to
+ * {@code fluxctl inspect} and the browser and the app calls in-process through {@link #inspect}; what it kept is
+ * forgotten when the agent stops. Starting and stopping block (they talk to the network): call them from the
  * background.
  */
 public final class AgentHost implements AutoCloseable {
@@ -34,7 +45,11 @@ public final class AgentHost implements AutoCloseable {
 
     private final EventLog events;
     private final int adminPort;
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private final AtomicReference<Running> running = new AtomicReference<>();
+    private final RequestInspector inspector = new RequestInspector(
+            new RequestCapture(InspectSettings.DEFAULT, null), this::tunnelTarget);
     private volatile Consumer<Throwable> onFatal = e -> { };
     private volatile long reconnectAtMillis;
     private volatile String controlPlaneProblem;
@@ -60,10 +75,11 @@ public final class AgentHost implements AutoCloseable {
         stop();
         ControlPlaneClient client = new ControlPlaneClient(URI.create(login.server()), login.token());
         ControlPlaneAgent agent = new ControlPlaneAgent(client, login.token(), new Listener(), t -> true);
+        agent.observeHttp(inspector.capture());
         LocalAdminServer admin = null;
         if (adminPort != 0) {
             try {
-                admin = LocalAdminServer.start(adminPort, () -> adminStatus(agent), agent::syncNow);
+                admin = LocalAdminServer.start(adminPort, () -> adminStatus(agent), agent::syncNow, inspector);
                 if (admin == null) {
                     events.add(true, "the local admin API cannot listen on 127.0.0.1:" + adminPort + " (is fluxctl up "
                             + "running?); fluxctl on this computer will not see this app's agent");
@@ -136,12 +152,49 @@ public final class AgentHost implements AutoCloseable {
             r.admin().close();
         }
         r.agent().close();
+        inspector.capture().clear(null);
         events.add(false, "stopped");
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    /** The request inspector of this app's agent (one for the app's life; emptied when the agent stops). */
+    public RequestInspector inspector() {
+        return inspector;
+    }
+
+    /**
+     * Calls the inspector's API in-process, as {@code fluxctl inspect} calls it over HTTP (see docs/inspector.md):
+     * e.g. {@code inspect("GET", "/api/requests", "after=7", null)}. Blocks (a replay or a test message talks to the
+     * network): call it from the background.
+     *
+     * @param body a value to send as JSON, or null
+     * @return the JSON answer, or null for 204
+     * @throws InspectorClient.InspectorException the API's refusal, its message for the user
+     */
+    public JsonNode inspect(String method, String path, String query, Object body) {
+        try {
+            byte[] json = body == null ? null : JSON.writeValueAsBytes(body);
+            RequestInspector.Response r = inspector.handle(method, path, query, json, "");
+            JsonNode answer = r.body() == null || r.body().length == 0 ? null : JSON.readTree(r.body());
+            if (r.status() >= 400) {
+                throw new InspectorClient.InspectorException(answer == null ? "http_" + r.status()
+                        : answer.path("error").asText(), answer == null ? method + " " + path + ": " + r.status()
+                        : answer.path("message").asText());
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new IllegalStateException("the inspector's answer is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the inspector replays a tunnel's requests and sends its WeChat test messages. */
+    private Optional<RequestInspector.TunnelTarget> tunnelTarget(String name) {
+        return status().stream().filter(t -> t.status().name().equals(name)).findFirst()
+                .flatMap(t -> RequestInspector.TunnelTarget.of(t.status().localAddress(), t.publicUrl()));
     }
 
     private static List<AdminTunnel> adminStatus(ControlPlaneAgent agent) {

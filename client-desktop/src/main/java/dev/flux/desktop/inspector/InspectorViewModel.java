@@ -1,28 +1,424 @@
 package dev.flux.desktop.inspector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flux.client.ControlPlaneAgent;
+import dev.flux.client.config.TunnelConfig;
+import dev.flux.client.wechat.WeChatSignature;
+import dev.flux.desktop.DesktopContext;
+import dev.flux.desktop.ErrorText;
+import dev.flux.desktop.Messages;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The request inspector's place in the app. client-core's inspector (the last requests of each HTTP tunnel, replay)
- * is wired in here once it exists; until then the list is empty and {@link #availableProperty()} is false, and the
- * screen says so.
+ * The request inspector of the app's agent, through client-core's {@link dev.flux.client.inspect.RequestInspector}
+ * (the same API {@code fluxctl inspect} and the local web page use, called in-process): the requests as they come,
+ * one in full (headers, bodies formatted by {@code BodyFormatter}), replayed as it was or edited, the WeChat mode of
+ * a tunnel with a test message, and a WeChat signature tester. All calls run on the app's background executor.
  */
-public final class InspectorViewModel {
+public final class InspectorViewModel implements AutoCloseable {
 
-    /** One request as the list shows it: "GET /path 200 14 ms". */
-    public record RequestLine(String tunnel, String method, String path, int status, long millis) {
+    /** How many requests the list keeps; the agent itself keeps the last 100 of each tunnel. */
+    static final int MAX_LINES = 1000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    /** One request as the list shows it. {@code wechat} is the badge ("" when the tunnel is not in WeChat mode). */
+    public record RequestLine(long id, String time, String tunnel, String method, String path, int status,
+                              long millis, String wechat) {
+
+        public String statusText() {
+            return status == 0 ? "-" : Integer.toString(status);
+        }
+
         @Override
         public String toString() {
-            return "[" + tunnel + "] " + method + " " + path + " " + (status == 0 ? "-" : status) + " " + millis
-                    + " ms";
+            return time + " [" + tunnel + "] " + method + " " + path + " " + statusText() + " " + millis + " ms"
+                    + (wechat.isEmpty() ? "" : "  " + wechat);
         }
     }
 
+    private final DesktopContext context;
+    private final Messages messages;
     private final ObservableList<RequestLine> requests = FXCollections.observableArrayList();
     private final BooleanProperty available = new SimpleBooleanProperty(false);
+    private final ObjectProperty<RequestLine> selected = new SimpleObjectProperty<>();
+    private final StringProperty requestText = new SimpleStringProperty("");
+    private final StringProperty responseText = new SimpleStringProperty("");
+    private final StringProperty wechatText = new SimpleStringProperty("");
+    private final StringProperty editMethod = new SimpleStringProperty("");
+    private final StringProperty editPath = new SimpleStringProperty("");
+    private final StringProperty editHeaders = new SimpleStringProperty("");
+    private final StringProperty editBody = new SimpleStringProperty("");
+    private final StringProperty replayResult = new SimpleStringProperty("");
+    private final StringProperty error = new SimpleStringProperty("");
+    private final ObservableList<String> httpTunnels = FXCollections.observableArrayList();
+    private final StringProperty wechatTunnel = new SimpleStringProperty("");
+    private final StringProperty wechatToken = new SimpleStringProperty("");
+    private final StringProperty wechatAesKey = new SimpleStringProperty("");
+    private final StringProperty wechatAppId = new SimpleStringProperty("");
+    private final StringProperty testPath = new SimpleStringProperty("/");
+    private final StringProperty testContent = new SimpleStringProperty("");
+    private final StringProperty wechatResult = new SimpleStringProperty("");
+    private final StringProperty wechatError = new SimpleStringProperty("");
+    private final StringProperty signToken = new SimpleStringProperty("");
+    private final StringProperty signTimestamp = new SimpleStringProperty("");
+    private final StringProperty signNonce = new SimpleStringProperty("");
+    private final StringProperty signSignature = new SimpleStringProperty("");
+    private final StringProperty signExpected = new SimpleStringProperty("");
+    private final StringProperty signResult = new SimpleStringProperty("");
+    private final BooleanProperty signPassed = new SimpleBooleanProperty(false);
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    /** The selected request's body as the edit field got it: unchanged, the original body is replayed. */
+    private String loadedBody = "";
+    /** The highest id read so far; read and written on the background thread only. */
+    private long lastId;
+    private ScheduledFuture<?> polling;
+
+    public InspectorViewModel(DesktopContext context, Messages messages) {
+        this.context = context;
+        this.messages = messages;
+    }
+
+    /** Reads new requests now and then every {@code periodMillis}, until {@link #close()}. */
+    public void start(long periodMillis) {
+        close();
+        polling = context.tasks().every(periodMillis, TimeUnit.MILLISECONDS, this::poll);
+    }
+
+    /** Reads new requests once (the periodic read does the same), on the background executor. */
+    public void refresh() {
+        context.tasks().run(() -> {
+            poll();
+            return Boolean.TRUE;
+        }, ok -> { }, e -> error.set(ErrorText.describe(e, messages)));
+    }
+
+    @Override
+    public void close() {
+        if (polling != null) {
+            polling.cancel(false);
+            polling = null;
+        }
+    }
+
+    /** On the background executor: the new summaries and the tunnels, then the list on the screen's thread. */
+    private synchronized void poll() {
+        boolean running = context.agent().isRunning();
+        List<String> tunnels = context.agent().status().stream().map(ControlPlaneAgent.ServedTunnel::status)
+                .filter(s -> TunnelConfig.HTTP.equals(s.type())).map(s -> s.name()).sorted().toList();
+        JsonNode list = context.agent().inspect("GET", "/api/requests", "after=" + lastId, null).path("requests");
+        List<RequestLine> added = new ArrayList<>();
+        for (JsonNode s : list) {
+            added.add(line(s));
+            lastId = Math.max(lastId, s.path("id").asLong());
+        }
+        context.tasks().onScreen(() -> {
+            available.set(running);
+            if (!httpTunnels.equals(tunnels)) {
+                httpTunnels.setAll(tunnels);
+            }
+            requests.addAll(added);
+            if (requests.size() > MAX_LINES) {
+                requests.remove(0, requests.size() - MAX_LINES);
+            }
+        });
+    }
+
+    RequestLine line(JsonNode s) {
+        String path = s.path("path").asText() + (s.hasNonNull("query") && !s.path("query").asText().isEmpty()
+                ? "?" + s.path("query").asText() : "");
+        return new RequestLine(s.path("id").asLong(), TIME.format(Instant.parse(s.path("time").asText())),
+                s.path("tunnel").asText(), s.path("method").asText(), path, s.path("status").asInt(),
+                s.path("durationMillis").asLong(), badge(s.path("wechat"), s.path("replayOf")));
+    }
+
+    /** "WeChat message · signature valid · over 5 s · retry 2", "replay of #3". */
+    private String badge(JsonNode w, JsonNode replayOf) {
+        List<String> parts = new ArrayList<>();
+        if (!replayOf.isMissingNode() && !replayOf.isNull()) {
+            parts.add(messages.get("inspector.replayOf", replayOf.asText()));
+        }
+        if (!w.isMissingNode() && !w.isNull()) {
+            parts.add(messages.get(kindKey(w)));
+            parts.add(messages.get(w.path("signatureValid").asBoolean() ? "inspector.wechat.signatureValid"
+                    : "inspector.wechat.signatureInvalid"));
+            if (w.path("overDeadline").asBoolean()) {
+                parts.add(messages.get("inspector.wechat.overDeadline"));
+            }
+            if (w.path("delivery").asInt() > 1) {
+                parts.add(messages.get("inspector.wechat.retry", String.valueOf(w.path("delivery").asInt() - 1)));
+            }
+        }
+        return String.join(" · ", parts);
+    }
+
+    private static String kindKey(JsonNode wechat) {
+        return "verification".equals(wechat.path("kind").asText()) ? "inspector.wechat.verification"
+                : "inspector.wechat.message";
+    }
+
+    /** Shows one request in full; null clears the detail. */
+    public void select(RequestLine line) {
+        selected.set(line);
+        replayResult.set("");
+        error.set("");
+        if (line == null) {
+            requestText.set("");
+            responseText.set("");
+            wechatText.set("");
+            return;
+        }
+        context.tasks().run(() -> context.agent().inspect("GET", "/api/requests/" + line.id(), null, null),
+                detail -> {
+                    if (selected.get() == line) {
+                        show(detail);
+                    }
+                }, e -> error.set(ErrorText.describe(e, messages)));
+    }
+
+    private void show(JsonNode d) {
+        String target = d.path("path").asText() + (d.hasNonNull("query") && !d.path("query").asText().isEmpty()
+                ? "?" + d.path("query").asText() : "");
+        requestText.set(d.path("method").asText() + " " + target + "\n" + message(d.path("request")));
+        JsonNode response = d.path("response");
+        responseText.set(response.isMissingNode() || response.isNull() ? messages.get("inspector.noResponse")
+                : d.path("status").asInt() + " · " + d.path("durationMillis").asLong() + " ms\n" + message(response));
+        wechatText.set(wechat(d));
+        editMethod.set(d.path("method").asText());
+        editPath.set(target);
+        StringBuilder headers = new StringBuilder();
+        for (JsonNode h : d.path("request").path("headers")) {
+            headers.append(h.path("name").asText()).append(": ").append(h.path("value").asText()).append('\n');
+        }
+        editHeaders.set(headers.toString());
+        JsonNode body = d.path("request").path("body");
+        loadedBody = body.path("kind").asText().equals("binary") || body.path("kind").asText().equals("gzip")
+                ? "" : new String(java.util.Base64.getDecoder().decode(body.path("base64").asText("")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        editBody.set(loadedBody);
+    }
+
+    /** Header lines, a blank line, the formatted body (with what kind it is and whether it was cut). */
+    private String message(JsonNode m) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode h : m.path("headers")) {
+            out.append(h.path("name").asText()).append(": ").append(h.path("value").asText()).append('\n');
+        }
+        JsonNode body = m.path("body");
+        if (!"empty".equals(body.path("kind").asText("empty"))) {
+            out.append('\n').append(messages.get("inspector.body", body.path("kind").asText(),
+                    body.path("size").asText()));
+            if (body.hasNonNull("encoding")) {
+                out.append(" · ").append(body.path("encoding").asText());
+            }
+            if (body.path("truncated").asBoolean()) {
+                out.append(" · ").append(messages.get("inspector.truncated", body.path("captured").asText()));
+            }
+            out.append('\n').append(body.path("text").asText(""));
+        }
+        return out.toString();
+    }
+
+    private String wechat(JsonNode d) {
+        JsonNode w = d.path("wechat");
+        if (w.isMissingNode() || w.isNull()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(messages.get(kindKey(w)));
+        out.append('\n').append(check("signature", w.path("signature")));
+        if (w.hasNonNull("msgSignature")) {
+            out.append('\n').append(check("msg_signature", w.path("msgSignature")));
+        }
+        if (w.hasNonNull("echostr")) {
+            out.append('\n').append(messages.get("inspector.wechat.echostr", w.path("echostr").asText()));
+        }
+        if (w.path("overDeadline").asBoolean()) {
+            out.append('\n').append(messages.get("inspector.wechat.lateAnswer", d.path("durationMillis").asText()));
+        }
+        if (w.hasNonNull("error")) {
+            out.append('\n').append(w.path("error").asText());
+        }
+        w.path("fields").fields().forEachRemaining(f -> out.append('\n').append(f.getKey()).append(" = ")
+                .append(f.getValue().asText()));
+        JsonNode same = d.path("sameMessage");
+        if (same.size() > 1) {
+            List<String> ids = new ArrayList<>();
+            same.forEach(id -> ids.add("#" + id.asLong()));
+            out.append('\n').append(messages.get("inspector.wechat.deliveries", String.join(", ", ids)));
+        }
+        return out.toString();
+    }
+
+    private String check(String what, JsonNode c) {
+        return what + ": " + (c.path("valid").asBoolean() ? messages.get("inspector.wechat.signatureValid")
+                : messages.get("inspector.wechat.signatureInvalid") + " (" + c.path("reason").asText() + ")");
+    }
+
+    /** Sends the selected request again to its tunnel's local service, as it was. */
+    public void replay() {
+        replay(null);
+    }
+
+    /** Sends the selected request again with the method, path, header lines and body of the edit fields. */
+    public void editAndReplay() {
+        Map<String, Object> edit = new LinkedHashMap<>();
+        edit.put("method", editMethod.get().trim());
+        edit.put("path", editPath.get().trim());
+        List<Map<String, String>> headers = new ArrayList<>();
+        for (String h : editHeaders.get().split("\\R")) {
+            if (h.isBlank()) {
+                continue;
+            }
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                error.set(messages.get("inspector.error.header", h.strip()));
+                return;
+            }
+            headers.add(Map.of("name", h.substring(0, colon).strip(), "value", h.substring(colon + 1).strip()));
+        }
+        edit.put("headers", headers);
+        if (!editBody.get().equals(loadedBody)) {
+            edit.put("body", editBody.get()); // else the original bytes (binary, gzip) go as they were
+        }
+        replay(edit);
+    }
+
+    private void replay(Map<String, Object> edit) {
+        RequestLine line = selected.get();
+        error.set("");
+        replayResult.set("");
+        if (line == null) {
+            error.set(messages.get("inspector.error.noSelection"));
+            return;
+        }
+        busy.set(true);
+        context.tasks().run(() -> {
+            JsonNode d = context.agent().inspect("POST", "/api/requests/" + line.id() + "/replay", null, edit);
+            poll();
+            return d;
+        }, d -> {
+            busy.set(false);
+            replayResult.set(messages.get("inspector.replayed", d.path("id").asText(),
+                    d.path("status").asInt() == 0 ? "-" : d.path("status").asText(),
+                    d.path("durationMillis").asText()));
+        }, e -> {
+            busy.set(false);
+            error.set(ErrorText.describe(e, messages));
+        });
+    }
+
+    /** Turns on WeChat mode for the chosen tunnel with the token, EncodingAESKey and AppId given. */
+    public void saveWeChat() {
+        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
+        wechatError.set("");
+        wechatResult.set("");
+        if (tunnel.isEmpty()) {
+            wechatError.set(messages.get("inspector.error.noTunnel"));
+            return;
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("token", wechatToken.get().trim());
+        if (!wechatAesKey.get().isBlank()) {
+            settings.put("encodingAESKey", wechatAesKey.get().trim());
+        }
+        if (!wechatAppId.get().isBlank()) {
+            settings.put("appId", wechatAppId.get().trim());
+        }
+        wechatCall("PUT", "/api/wechat/" + tunnel, settings, d -> messages.get("inspector.wechat.saved", tunnel));
+    }
+
+    /** Turns WeChat mode off for the chosen tunnel. */
+    public void turnOffWeChat() {
+        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
+        wechatError.set("");
+        wechatResult.set("");
+        if (tunnel.isEmpty()) {
+            wechatError.set(messages.get("inspector.error.noTunnel"));
+            return;
+        }
+        wechatCall("DELETE", "/api/wechat/" + tunnel, null, d -> messages.get("inspector.wechat.off", tunnel));
+    }
+
+    /** Sends a WeChat text message, made and signed as WeChat would, to the chosen tunnel's public URL. */
+    public void sendTestMessage() {
+        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
+        wechatError.set("");
+        wechatResult.set("");
+        if (tunnel.isEmpty()) {
+            wechatError.set(messages.get("inspector.error.noTunnel"));
+            return;
+        }
+        Map<String, String> message = new LinkedHashMap<>();
+        message.put("type", "text");
+        if (!testContent.get().isBlank()) {
+            message.put("content", testContent.get());
+        }
+        message.put("path", testPath.get().isBlank() ? "/" : testPath.get().trim());
+        wechatCall("POST", "/api/wechat/" + tunnel + "/test-message", message,
+                d -> messages.get("inspector.wechat.answered", d.path("status").asText(),
+                        d.path("durationMillis").asText(), d.path("body").asText()));
+    }
+
+    private void wechatCall(String method, String path, Object body,
+                            java.util.function.Function<JsonNode, String> result) {
+        busy.set(true);
+        context.tasks().run(() -> {
+            JsonNode answer = context.agent().inspect(method, path, null, body);
+            return answer == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : answer;
+        }, d -> {
+            busy.set(false);
+            wechatResult.set(result.apply(d));
+        }, e -> {
+            busy.set(false);
+            wechatError.set(ErrorText.describe(e, messages));
+        });
+    }
+
+    /**
+     * The signature WeChat sends for the token, timestamp and nonce ({@code sha1} of the three sorted), and, when a
+     * signature is given, whether it matches and why not. Computed by client-core's {@link WeChatSignature}, without
+     * the agent.
+     */
+    public void checkSignature() {
+        signExpected.set("");
+        signResult.set("");
+        signPassed.set(false);
+        for (StringProperty p : List.of(signToken, signTimestamp, signNonce)) {
+            if (p.get().isBlank()) {
+                signResult.set(messages.get("inspector.sign.missing"));
+                return;
+            }
+        }
+        String token = signToken.get().trim();
+        String timestamp = signTimestamp.get().trim();
+        String nonce = signNonce.get().trim();
+        String signature = signSignature.get().trim();
+        context.tasks().run(() -> WeChatSignature.check(token, timestamp, nonce, signature), check -> {
+            signExpected.set(check.expected());
+            if (signature.isEmpty()) {
+                return;
+            }
+            signPassed.set(check.valid());
+            signResult.set(check.valid() ? messages.get("inspector.sign.pass")
+                    : messages.get("inspector.sign.fail", check.reason()));
+        }, e -> signResult.set(ErrorText.describe(e, messages)));
+    }
 
     public ObservableList<RequestLine> requests() {
         return requests;
@@ -30,5 +426,113 @@ public final class InspectorViewModel {
 
     public BooleanProperty availableProperty() {
         return available;
+    }
+
+    public ObjectProperty<RequestLine> selectedProperty() {
+        return selected;
+    }
+
+    public StringProperty requestTextProperty() {
+        return requestText;
+    }
+
+    public StringProperty responseTextProperty() {
+        return responseText;
+    }
+
+    public StringProperty wechatTextProperty() {
+        return wechatText;
+    }
+
+    public StringProperty editMethodProperty() {
+        return editMethod;
+    }
+
+    public StringProperty editPathProperty() {
+        return editPath;
+    }
+
+    public StringProperty editHeadersProperty() {
+        return editHeaders;
+    }
+
+    public StringProperty editBodyProperty() {
+        return editBody;
+    }
+
+    public StringProperty replayResultProperty() {
+        return replayResult;
+    }
+
+    public StringProperty errorProperty() {
+        return error;
+    }
+
+    public ObservableList<String> httpTunnels() {
+        return httpTunnels;
+    }
+
+    public StringProperty wechatTunnelProperty() {
+        return wechatTunnel;
+    }
+
+    public StringProperty wechatTokenProperty() {
+        return wechatToken;
+    }
+
+    public StringProperty wechatAesKeyProperty() {
+        return wechatAesKey;
+    }
+
+    public StringProperty wechatAppIdProperty() {
+        return wechatAppId;
+    }
+
+    public StringProperty testPathProperty() {
+        return testPath;
+    }
+
+    public StringProperty testContentProperty() {
+        return testContent;
+    }
+
+    public StringProperty wechatResultProperty() {
+        return wechatResult;
+    }
+
+    public StringProperty wechatErrorProperty() {
+        return wechatError;
+    }
+
+    public StringProperty signTokenProperty() {
+        return signToken;
+    }
+
+    public StringProperty signTimestampProperty() {
+        return signTimestamp;
+    }
+
+    public StringProperty signNonceProperty() {
+        return signNonce;
+    }
+
+    public StringProperty signSignatureProperty() {
+        return signSignature;
+    }
+
+    public StringProperty signExpectedProperty() {
+        return signExpected;
+    }
+
+    public StringProperty signResultProperty() {
+        return signResult;
+    }
+
+    public BooleanProperty signPassedProperty() {
+        return signPassed;
+    }
+
+    public BooleanProperty busyProperty() {
+        return busy;
     }
 }
