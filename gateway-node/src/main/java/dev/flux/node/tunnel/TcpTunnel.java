@@ -51,22 +51,20 @@ public final class TcpTunnel extends Tunnel {
         this.listener = listener;
     }
 
+    /** The listener this tunnel holds, or null; called under the registry's lock. */
+    Channel listener() {
+        return listener;
+    }
+
     @Override
     void close() {
         releaseLimits();
-        Channel l = listener;
-        Tunnel successor = session().registry().leaveGroup(this);
-        if (successor instanceof TcpTunnel next) {
-            // the group keeps its port: the next member takes over the listener, whose connections it serves anyway
-            if (l != null) {
-                next.listening(l);
-                session().registry().tcpPorts().bound(port, next);
-            }
-            return;
-        }
-        session().registry().tcpPorts().release(port, this);
-        if (l != null) {
-            l.close();
+        // the port and its listener pass to the group's next member, or are released, in one step under the
+        // registry's lock: two members closing at once on different event loops cannot hand the listener to a
+        // member that has already left
+        Channel orphan = session().registry().leaveTcpPort(this);
+        if (orphan != null) {
+            orphan.close();
         }
     }
 
