@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP tunnel: a port on the node whose connections are relayed, each on its own stream, to the agent's local
- * service. Public connections run on the agent connection's event loop, so relaying never hops threads.
+ * service. Public connections run on the event loop of the agent connection that serves them (in a group, the
+ * member the connection goes to), so relaying never hops threads.
  */
 public final class TcpTunnel extends Tunnel {
 
@@ -87,7 +89,30 @@ public final class TcpTunnel extends Tunnel {
 
     private void accept(Channel publicChannel) {
         // in a load-balancing group, any member's listener hands connections to the members in turn
-        ((TcpTunnel) pick()).serve(publicChannel);
+        TcpTunnel member = (TcpTunnel) pick();
+        EventLoop loop = member.eventLoop();
+        if (publicChannel.eventLoop() == loop) {
+            member.serve(publicChannel);
+            return;
+        }
+        // the listener belongs to another member (or to the member that founded the group and has left): the
+        // connection moves to the event loop of the agent connection that serves it, so that relaying never hops
+        // threads and no connection depends on a session that has closed
+        publicChannel.deregister().addListener(d -> {
+            if (!d.isSuccess()) {
+                publicChannel.close();
+                return;
+            }
+            loop.register(publicChannel).addListener(r -> {
+                if (r.isSuccess()) {
+                    member.serve(publicChannel);
+                } else {
+                    log.debug("[{}] cannot move connection {} to the member's event loop: {}", name(),
+                            publicChannel, r.cause().toString());
+                    publicChannel.close();
+                }
+            });
+        });
     }
 
     private void serve(Channel publicChannel) {
