@@ -79,11 +79,6 @@ public final class HttpTunnel extends Tunnel {
             session().registry().releaseHttpsHosts(this, hosts);
             return;
         }
-        Tunnel successor = session().registry().leaveGroup(this);
-        if (successor instanceof HttpTunnel next) {
-            session().registry().handOverHosts(this, next);
-            return;
-        }
-        session().registry().releaseHosts(this);
+        session().registry().leaveHosts(this);
     }
 }

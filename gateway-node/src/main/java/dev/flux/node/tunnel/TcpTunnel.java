@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP tunnel: a port on the node whose connections are relayed, each on its own stream, to the agent's local
- * service. Public connections run on the agent connection's event loop, so relaying never hops threads.
+ * service. Public connections run on the event loop of the agent connection that serves them (in a group, the
+ * member the connection goes to), so relaying never hops threads.
  */
 public final class TcpTunnel extends Tunnel {
 
@@ -51,22 +53,20 @@ public final class TcpTunnel extends Tunnel {
         this.listener = listener;
     }
 
+    /** The listener this tunnel holds, or null; called under the registry's lock. */
+    Channel listener() {
+        return listener;
+    }
+
     @Override
     void close() {
         releaseLimits();
-        Channel l = listener;
-        Tunnel successor = session().registry().leaveGroup(this);
-        if (successor instanceof TcpTunnel next) {
-            // the group keeps its port: the next member takes over the listener, whose connections it serves anyway
-            if (l != null) {
-                next.listening(l);
-                session().registry().tcpPorts().bound(port, next);
-            }
-            return;
-        }
-        session().registry().tcpPorts().release(port, this);
-        if (l != null) {
-            l.close();
+        // the port and its listener pass to the group's next member, or are released, in one step under the
+        // registry's lock: two members closing at once on different event loops cannot hand the listener to a
+        // member that has already left
+        Channel orphan = session().registry().leaveTcpPort(this);
+        if (orphan != null) {
+            orphan.close();
         }
     }
 
@@ -89,7 +89,30 @@ public final class TcpTunnel extends Tunnel {
 
     private void accept(Channel publicChannel) {
         // in a load-balancing group, any member's listener hands connections to the members in turn
-        ((TcpTunnel) pick()).serve(publicChannel);
+        TcpTunnel member = (TcpTunnel) pick();
+        EventLoop loop = member.eventLoop();
+        if (publicChannel.eventLoop() == loop) {
+            member.serve(publicChannel);
+            return;
+        }
+        // the listener belongs to another member (or to the member that founded the group and has left): the
+        // connection moves to the event loop of the agent connection that serves it, so that relaying never hops
+        // threads and no connection depends on a session that has closed
+        publicChannel.deregister().addListener(d -> {
+            if (!d.isSuccess()) {
+                publicChannel.close();
+                return;
+            }
+            loop.register(publicChannel).addListener(r -> {
+                if (r.isSuccess()) {
+                    member.serve(publicChannel);
+                } else {
+                    log.debug("[{}] cannot move connection {} to the member's event loop: {}", name(),
+                            publicChannel, r.cause().toString());
+                    publicChannel.close();
+                }
+            });
+        });
     }
 
     private void serve(Channel publicChannel) {

@@ -2,6 +2,7 @@ package dev.flux.node.tunnel;
 
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.control.TunnelPolicy;
+import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -209,11 +210,40 @@ public final class TunnelRegistry {
         return successor;
     }
 
-    /** Hands the host names of a closing grouped HTTP tunnel to the next member of its group. */
-    synchronized void handOverHosts(HttpTunnel from, HttpTunnel to) {
-        for (String host : from.hosts()) {
-            httpByHost.replace(host, from, to);
+    /**
+     * Takes a closing TCP tunnel off its port in one step: out of its group and, when other members remain and it
+     * holds the group's port, hands the port and the listener to the member that now represents the group before
+     * anyone can see the tunnel gone. Returns the listener to close when the port is released, else null.
+     */
+    synchronized Channel leaveTcpPort(TcpTunnel t) {
+        Channel listener = t.listener();
+        Tunnel successor = leaveGroup(t);
+        if (successor instanceof TcpTunnel next) {
+            if (listener != null) {
+                t.listening(null);
+                next.listening(listener);
+                tcpPorts.bound(t.port(), next);
+            }
+            return null;
         }
+        tcpPorts.release(t.port(), t);
+        t.listening(null);
+        return listener;
+    }
+
+    /**
+     * Takes a closing HTTP tunnel off its host names in one step: out of its group and, when other members remain,
+     * its host names pass to the member that now represents the group; else they are released.
+     */
+    synchronized void leaveHosts(HttpTunnel t) {
+        Tunnel successor = leaveGroup(t);
+        if (successor instanceof HttpTunnel next) {
+            for (String host : t.hosts()) {
+                httpByHost.replace(host, t, next);
+            }
+            return;
+        }
+        releaseHosts(t);
     }
 
     /** Claims an owner's secret tunnel name on this node. */
