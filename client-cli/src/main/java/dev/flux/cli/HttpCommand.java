@@ -62,10 +62,7 @@ final class HttpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String local = LocalTarget.parse(spec, target);
         UpCommand.checkAdminPort(spec, adminPort);
-        if (basicAuth != null && basicAuth.indexOf(':') <= 0) {
-            throw new ParameterException(spec.commandLine(), "--basic-auth: expected USER:PASSWORD, e.g. "
-                    + "alice:s3cret");
-        }
+        TunnelAddCommand.checkBasicAuth(spec, basicAuth);
         Credentials login = configDir.require();
         ControlPlaneClient client = TunnelCommand.client(login);
         String name = "http-" + LocalTarget.port(local) + "-" + suffix();

@@ -155,10 +155,7 @@ final class TunnelAddCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--basic-auth on an https tunnel needs --terminate: "
                     + "with TLS passed through to the local service the node sees no request to check");
         }
-        if (basicAuth != null && basicAuth.indexOf(':') <= 0) {
-            throw new ParameterException(spec.commandLine(), "--basic-auth: expected USER:PASSWORD, e.g. "
-                    + "alice:s3cret");
-        }
+        checkBasicAuth(spec, basicAuth);
         String tunnelName = name != null ? name : subdomain != null ? subdomain : t + "-" + LocalTarget.port(local);
         checkPolicies(t);
         return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
@@ -208,6 +205,14 @@ final class TunnelAddCommand implements Callable<Integer> {
             AddressRules.of(List.of(block), List.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses a {@code --basic-auth} value that is not {@code USER:PASSWORD}, before anything is created. */
+    static void checkBasicAuth(CommandSpec spec, String basicAuth) {
+        if (basicAuth != null && basicAuth.indexOf(':') <= 0) {
+            throw new ParameterException(spec.commandLine(), "--basic-auth: expected USER:PASSWORD, e.g. "
+                    + "alice:s3cret");
         }
     }
 }
