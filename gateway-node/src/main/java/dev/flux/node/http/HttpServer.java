@@ -1,14 +1,9 @@
 package dev.flux.node.http;
 
 import dev.flux.node.tunnel.TunnelRegistry;
-import dev.flux.protocol.net.Transports;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.net.InetSocketAddress;
@@ -50,20 +45,10 @@ public final class HttpServer {
     }
 
     public InetSocketAddress start(String bindAddr, int port) throws InterruptedException {
-        listener = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(Transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        openChannels.add(ch);
-                        ch.pipeline().addLast(DECODER, new HttpRequestDecoder(DECODER_CONFIG));
-                        ch.pipeline().addLast("vhost", new VhostHandler(registry, firstRequestTimeoutMillis));
-                    }
-                })
-                .bind(bindAddr, port).sync().channel();
+        listener = PublicListener.bind(bossGroup, workerGroup, openChannels, bindAddr, port, pipeline -> {
+            pipeline.addLast(DECODER, new HttpRequestDecoder(DECODER_CONFIG));
+            pipeline.addLast("vhost", new VhostHandler(registry, firstRequestTimeoutMillis));
+        });
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("vhost HTTP listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
         return bound;

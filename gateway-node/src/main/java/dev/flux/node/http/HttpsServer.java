@@ -2,14 +2,9 @@ package dev.flux.node.http;
 
 import dev.flux.node.tls.HttpsCertificates;
 import dev.flux.node.tunnel.TunnelRegistry;
-import dev.flux.protocol.net.Transports;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +43,9 @@ public final class HttpsServer {
     }
 
     public InetSocketAddress start(String bindAddr, int port) throws InterruptedException {
-        listener = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(Transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        openChannels.add(ch);
-                        ch.pipeline().addLast("sni", new SniRouter(registry, certificates, clientHelloTimeoutMillis,
-                                HttpServer.FIRST_REQUEST_TIMEOUT_MILLIS));
-                    }
-                })
-                .bind(bindAddr, port).sync().channel();
+        listener = PublicListener.bind(bossGroup, workerGroup, openChannels, bindAddr, port,
+                pipeline -> pipeline.addLast("sni", new SniRouter(registry, certificates, clientHelloTimeoutMillis,
+                        HttpServer.FIRST_REQUEST_TIMEOUT_MILLIS)));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("vhost HTTPS listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
         return bound;
