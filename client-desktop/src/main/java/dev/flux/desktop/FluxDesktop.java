@@ -21,6 +21,7 @@ import dev.flux.desktop.settings.DesktopSettings;
 import dev.flux.desktop.settings.SettingsStore;
 import dev.flux.desktop.settings.SettingsView;
 import dev.flux.desktop.settings.SettingsViewModel;
+import dev.flux.desktop.settings.WeChatSettingsStore;
 import dev.flux.desktop.tray.TrayMenu;
 import dev.flux.desktop.tunnels.TunnelsView;
 import dev.flux.desktop.tunnels.TunnelsViewModel;
@@ -59,7 +60,9 @@ public final class FluxDesktop extends Application {
                 System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
         int adminPort = Integer.getInteger("flux.desktop.adminPort", LocalAdminClient.DEFAULT_PORT);
         EventLog events = new EventLog();
-        context = new DesktopContext(new BackgroundTasks(Platform::runLater), new AgentHost(events, adminPort),
+        AgentHost agent = new AgentHost(events, adminPort);
+        new WeChatSettingsStore(configDir).keep(agent.inspector());
+        context = new DesktopContext(new BackgroundTasks(Platform::runLater), agent,
                 events, new CredentialStore(configDir), new SettingsStore(configDir),
                 new Autostart(Autostart.directory(System.getenv(), Path.of(System.getProperty("user.home"))),
                         launchCommand()),

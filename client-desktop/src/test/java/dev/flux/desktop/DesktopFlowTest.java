@@ -175,6 +175,8 @@ class DesktopFlowTest {
         });
         await("WeChat mode on").atMost(Duration.ofSeconds(5))
                 .until(() -> "WeChat mode is on for tunnel desk.".equals(text("#wechatResult")));
+        assertThat(java.nio.file.Files.readString(dir.resolve("desktop-config/wechat.properties")))
+                .as("WeChat mode kept for the next start").contains("desk.token=myToken123");
         String wechatTarget = "/wx?signature=" + WeChatSignature.sign("myToken123", "1714036504", "42")
                 + "&timestamp=1714036504&nonce=42";
         byte[] xml = ("<xml><ToUserName>gh_1</ToUserName><FromUserName>oUser</FromUserName><CreateTime>1714036504"
