@@ -83,7 +83,7 @@ public final class NodeConfigLoader {
         return build(TomlConfigReader.parse(toml, sourceName, baseDir));
     }
 
-    private static NodeConfig build(ConfigDocument document) {
+    static NodeConfig build(ConfigDocument document) {
         ConfigTable root = document.root();
         String bindAddr = address(root, "bindAddr", DEFAULT_BIND_ADDR, "bindPort");
         int bindPort = root.integer("bindPort", DEFAULT_BIND_PORT, 0, 65535);
