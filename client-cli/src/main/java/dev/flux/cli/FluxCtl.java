@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             VisitCommand.class,
             ConfigCommand.class,
             TokenCommand.class,
+            ServiceCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             HelpCommand.class

@@ -1,5 +1,7 @@
 package dev.flux.node;
 
+import dev.flux.node.admin.AdminServer;
+import dev.flux.node.admin.NodeStatus;
 import dev.flux.node.config.NodeConfig;
 import dev.flux.node.config.NodeConfig.ControlPlaneConfig;
 import dev.flux.node.controlplane.ControlPlaneClient;
@@ -24,6 +26,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * sharing one set of event loops, and the link to the control plane when {@code [controlPlane]} is configured. Start
  * it with {@link #start(NodeConfig)}; {@link #close()} stops it and drops every agent.
  */
-public final class GatewayNode implements AutoCloseable {
+public final class GatewayNode implements AutoCloseable, NodeStatus {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
 
@@ -53,6 +56,12 @@ public final class GatewayNode implements AutoCloseable {
     private final ControlPlaneLink controlPlane;
     /** The node's own port forwards ({@code [[staticMappings]]}). */
     private final StaticMappings staticMappings;
+    /** The health and metrics listener; null unless {@code [admin]} is configured. */
+    private final AdminServer admin;
+    private final Instant started = Instant.now();
+    /** Every listener is bound and the node is not stopping: what {@code /healthz} reports. */
+    private volatile boolean serving;
+    private InetSocketAddress adminAddress;
     private InetSocketAddress tunnelAddress;
     private InetSocketAddress vhostAddress;
     private InetSocketAddress vhostHttpsAddress;
@@ -74,6 +83,7 @@ public final class GatewayNode implements AutoCloseable {
                 httpsCertificates, bossGroup, workerGroup, openChannels);
         this.staticMappings = new StaticMappings(config.staticMappings(), config.proxyBindAddr(), bossGroup,
                 workerGroup, openChannels);
+        this.admin = config.admin() == null ? null : new AdminServer(this, bossGroup, workerGroup, openChannels);
     }
 
     /** Loads or generates the certificate, binds every listener and returns the running node. */
@@ -82,6 +92,10 @@ public final class GatewayNode implements AutoCloseable {
         NodeCertificate certificate = certificate(config);
         GatewayNode node = new GatewayNode(config, certificate);
         try {
+            if (node.admin != null) {
+                // First, so that probes see 503 rather than a refused connection while the node starts.
+                node.adminAddress = node.admin.start(config.admin().bindAddr(), config.admin().port());
+            }
             if (node.httpServer != null) {
                 node.vhostAddress = node.httpServer.start(config.vhostBindAddr(), config.vhostHttpPort());
                 node.tunnelServer.vhostPort(node.vhostAddress.getPort());
@@ -93,6 +107,7 @@ public final class GatewayNode implements AutoCloseable {
             }
             node.tunnelAddress = node.tunnelServer.start();
             node.staticMappings.start();
+            node.serving = true;
         } catch (RuntimeException | InterruptedException e) {
             node.close();
             throw e;
@@ -129,6 +144,30 @@ public final class GatewayNode implements AutoCloseable {
         return loaded.certificate();
     }
 
+    /** The admin listener's address, or null when {@code [admin]} is not configured. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    @Override
+    public boolean serving() {
+        return serving;
+    }
+
+    @Override
+    public String notReadyReason() {
+        if (!serving) {
+            return "the node is starting or stopping";
+        }
+        return controlPlane != null && !controlPlane.registered() ? "not registered with the control plane yet"
+                : null;
+    }
+
+    @Override
+    public Instant started() {
+        return started;
+    }
+
     public InetSocketAddress tunnelAddress() {
         return tunnelAddress;
     }
@@ -147,6 +186,7 @@ public final class GatewayNode implements AutoCloseable {
         return fingerprint;
     }
 
+    @Override
     public TunnelRegistry registry() {
         return tunnelServer.registry();
     }
@@ -163,6 +203,7 @@ public final class GatewayNode implements AutoCloseable {
 
     @Override
     public void close() {
+        serving = false;
         staticMappings.close();
         if (controlPlane != null) {
             controlPlane.close();
@@ -174,6 +215,9 @@ public final class GatewayNode implements AutoCloseable {
             httpsServer.stop();
         }
         tunnelServer.stop();
+        if (admin != null) {
+            admin.stop();
+        }
         openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

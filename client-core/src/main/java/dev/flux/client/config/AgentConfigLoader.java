@@ -66,7 +66,7 @@ public final class AgentConfigLoader {
         return build(TomlConfigReader.parse(toml, sourceName, baseDir));
     }
 
-    private static AgentConfig build(ConfigDocument document) {
+    static AgentConfig build(ConfigDocument document) {
         ConfigTable root = document.root();
         String serverAddr = serverAddr(root);
         int serverPort = root.integer("serverPort", DEFAULT_SERVER_PORT, 1, 65535);

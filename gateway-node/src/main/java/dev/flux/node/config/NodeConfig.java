@@ -26,6 +26,7 @@ import java.util.List;
  *                     standalone mode
  * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
  * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
+ * @param admin the health and metrics listener ({@code [admin]}); null when off (the default)
  */
 public record NodeConfig(
         String bindAddr,
@@ -42,7 +43,8 @@ public record NodeConfig(
         List<TokenEntry> tokens,
         ControlPlaneConfig controlPlane,
         HttpsConfig https,
-        List<StaticMapping> staticMappings) {
+        List<StaticMapping> staticMappings,
+        AdminConfig admin) {
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
@@ -57,7 +59,7 @@ public record NodeConfig(
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
                       ControlPlaneConfig controlPlane) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED, List.of());
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED, List.of(), null);
     }
 
     /** A standalone node's settings: tokens from the file, no control plane. */
@@ -181,5 +183,14 @@ public record NodeConfig(
      * is skipped until a check succeeds.
      */
     public record TargetHealthCheck(Duration interval, Duration timeout, int failureThreshold) {
+    }
+
+    /**
+     * The {@code [admin]} table: where the node answers {@code /healthz}, {@code /readyz} and {@code /metrics}.
+     *
+     * @param bindAddr the listener's address, {@code 127.0.0.1} unless the file names another
+     * @param port the listener's port; 0 picks a free port
+     */
+    public record AdminConfig(String bindAddr, int port) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.flux.node.config;
 
+import dev.flux.node.config.NodeConfig.AdminConfig;
 import dev.flux.node.config.NodeConfig.CertificateEntry;
 import dev.flux.node.config.NodeConfig.ControlPlaneConfig;
 import dev.flux.node.config.NodeConfig.HttpsConfig;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +48,9 @@ public final class NodeConfigLoader {
     private static final Pattern TOKEN_HASH = Pattern.compile(Pattern.quote(Tokens.HASH_PREFIX) + "[0-9a-f]{64}");
     // "0.0.0.0:7000" is a common slip; an IPv6 address has more than one colon, so it does not match.
     private static final Pattern HOST_AND_PORT = Pattern.compile("[^:]+:[0-9]+");
+    // [v6]:port | host:port | :port | port
+    private static final Pattern ADMIN_BIND =
+            Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]:|([^:\\[\\]\\s]*):)?([0-9]{1,5})");
 
     private NodeConfigLoader() {
     }
@@ -78,7 +83,7 @@ public final class NodeConfigLoader {
         return build(TomlConfigReader.parse(toml, sourceName, baseDir));
     }
 
-    private static NodeConfig build(ConfigDocument document) {
+    static NodeConfig build(ConfigDocument document) {
         ConfigTable root = document.root();
         String bindAddr = address(root, "bindAddr", DEFAULT_BIND_ADDR, "bindPort");
         int bindPort = root.integer("bindPort", DEFAULT_BIND_PORT, 0, 65535);
@@ -98,11 +103,35 @@ public final class NodeConfigLoader {
         HttpsConfig https = new HttpsConfig(root.integer("vhostHTTPSPort", -1, -1, 65535), certificates(root));
 
         List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
+        AdminConfig admin = admin(root.table("admin"));
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
                 subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
-                staticMappings);
+                staticMappings, admin);
+    }
+
+    /** {@code [admin] bind}: {@code host:port}, {@code [v6]:port}, or {@code :port} / {@code port} for loopback. */
+    private static AdminConfig admin(ConfigTable t) {
+        String bind = t.string("bind");
+        if (bind == null) {
+            return null;
+        }
+        Matcher m = ADMIN_BIND.matcher(bind);
+        int port = m.matches() ? parsePort(m.group(3)) : -1;
+        if (port < 0) {
+            t.problem("bind", "'" + bind + "' is not an address and port (expected: such as \"127.0.0.1:7400\", "
+                    + "or \":7400\" for 127.0.0.1; the port 0-65535)");
+            return null;
+        }
+        String host = m.group(1) != null ? m.group(1) : m.group(2);
+        return new AdminConfig(host == null || host.isEmpty() ? "127.0.0.1" : host, port);
+    }
+
+    private static int parsePort(String digits) {
+        // At most 5 digits by the pattern, so this never overflows.
+        int port = Integer.parseInt(digits);
+        return port <= 65535 ? port : -1;
     }
 
     /** The {@code [[certificates]]} tables; every file is read now so that a bad one stops the node at start. */

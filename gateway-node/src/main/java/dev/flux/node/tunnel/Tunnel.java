@@ -78,6 +78,11 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
      */
     abstract String kind();
 
+    /** {@code tcp}, {@code udp}, {@code http}, {@code https}, {@code stcp} or {@code sudp}. */
+    public String type() {
+        return kind();
+    }
+
     /** True while the per-tunnel connection limit (0 = none) leaves room for one more connection. */
     public boolean admitsConnection() {
         int max = connectionLimit();

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A parsed configuration file being checked by a loader: the root {@link ConfigTable} and every problem the
@@ -18,6 +21,8 @@ import java.util.Map;
  * <p>Not thread-safe: one loader walks one document.
  */
 public final class ConfigDocument {
+
+    private static final Pattern ARRAY_INDEX = Pattern.compile("\\[[0-9]+]");
 
     private final String source;
     private final Path baseDir;
@@ -68,6 +73,18 @@ public final class ConfigDocument {
         if (!all.isEmpty()) {
             throw new ConfigException(source, all);
         }
+    }
+
+    /**
+     * The full path of every key the loader asked about so far, present or not, with array indices left out
+     * ({@code tunnels[].localPort}): what a file may contain, for a reference that must name every key.
+     */
+    public Set<String> keysRead() {
+        Set<String> keys = new TreeSet<>();
+        for (ConfigTable table : tables.values()) {
+            table.knownKeys().forEach(k -> keys.add(ARRAY_INDEX.matcher(table.keyPath(k)).replaceAll("[]")));
+        }
+        return keys;
     }
 
     /** The view of a table at a key path; opening the same path twice gives the same view. */

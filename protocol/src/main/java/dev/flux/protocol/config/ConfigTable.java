@@ -258,6 +258,11 @@ public final class ConfigTable {
         problems.add(new ConfigProblem(keyPath(key) + '[' + index + ']', message));
     }
 
+    /** The keys of this table a loader asked about. */
+    Set<String> knownKeys() {
+        return knownKeys;
+    }
+
     /** Adds this table's problems, then its unknown keys, to {@code out}. */
     void collectProblems(List<ConfigProblem> out) {
         String suffix = effectiveLabel() == null ? "" : " (" + effectiveLabel() + ")";
