@@ -5,6 +5,11 @@
 set -euo pipefail
 
 : "${OUT:?OUT is not set}" "${VERSION:?VERSION is not set}" "${JAVA_HOME:?JAVA_HOME is not set}"
+if command -v cygpath >/dev/null 2>&1; then
+  # Git Bash on Windows: C:\...\jdk -> /c/.../jdk
+  JAVA_HOME=$(cygpath -u "$JAVA_HOME")
+  OUT=$(cygpath -u "$OUT")
+fi
 PACKAGING_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 INSTALLERS_DIR=$(cd "$PACKAGING_DIR/../.." && pwd)
 REPO_DIR=$(cd "$INSTALLERS_DIR/.." && pwd)

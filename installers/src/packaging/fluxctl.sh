@@ -11,7 +11,8 @@ log "fluxctl: runtime (modules: ${FLUXCTL_MODULES:=$(jdk_modules "$jar" "$SERVIC
 rm -rf "$OUT/fluxctl"
 mkdir -p "$image/bin" "$image/lib" "$image/share/bash-completion/completions" "$image/share/zsh/vendor-completions"
 # --generate-cds-archive: the runtime's own class-data archive of the JDK classes, made for this image.
-link_runtime "$FLUXCTL_MODULES" "$image/runtime" --generate-cds-archive
+# --compress=2: a quarter smaller; the classes a start needs come from the archives, so it costs no start-up time.
+link_runtime "$FLUXCTL_MODULES" "$image/runtime" --generate-cds-archive --compress=2
 cp "$jar" "$image/lib/fluxctl.jar"
 install -m 0755 "$PACKAGING_DIR/fluxctl/fluxctl" "$image/bin/fluxctl"
 
