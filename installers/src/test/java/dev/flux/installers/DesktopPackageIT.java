@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DesktopPackageIT {
 
     /** xwininfo -tree: {@code 0x400003 "FLUX Gateway": ("dev.flux.desktop.FluxDesktop" ...)  1040x680+120+40 ...}. */
-    private static final Pattern MAIN_WINDOW =
-            Pattern.compile("\"FLUX Gateway\": \\(\"dev\\.flux\\.desktop\\.FluxDesktop\".*?(\\d+)x(\\d+)\\+(-?\\d+)\\+(-?\\d+)");
+    private static final Pattern MAIN_WINDOW = Pattern.compile(
+            "\"FLUX Gateway\": \\(\"dev\\.flux\\.desktop\\.FluxDesktop\".*?(\\d+)x(\\d+)\\+(-?\\d+)\\+(-?\\d+)");
 
     private static Process xvfb;
     private static String display;
