@@ -42,7 +42,13 @@ fi
 log "desktop: runtime (modules: ${DESKTOP_MODULES:=$(jdk_modules "$work/input/flux-desktop.jar" "$SERVICE_MODULES")})"
 link_runtime "$DESKTOP_MODULES" "$work/runtime" --strip-native-commands --compress=2
 
-common=(--name "$name" --app-version "$(app_version)" --vendor "FLUX Gateway"
+version=$(app_version)
+if [ "$os" = mac ] && [ "${version%%.*}" = 0 ]; then
+  # A macOS bundle's version must not start with 0: 0.MINOR.PATCH is numbered 1.0.(MINOR*100+PATCH) there.
+  IFS=. read -r _ minor patch <<<"$version"
+  version=1.0.$((minor * 100 + ${patch:-0}))
+fi
+common=(--name "$name" --app-version "$version" --vendor "FLUX Gateway"
   --description "FLUX Gateway: share local services through tunnels"
   --copyright "FLUX Gateway developers")
 image_args=(--input "$work/input" --main-jar flux-desktop.jar --main-class dev.flux.desktop.Launcher

@@ -79,9 +79,11 @@ class FluxctlPackageIT {
         assertThat(lib.resolve("fluxctl.jsa")).as("the class-data archive made by the first run").isRegularFile();
         Path classLog = temp.resolve("classes.log");
         Map<String, String> logged = new java.util.HashMap<>(env);
-        logged.put("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+        logged.put("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + classLog + " -XshowSettings:properties");
         Proc.Result again = Proc.run(Proc.SHORT, logged, temp, List.of(fluxctl.toString(), "version"));
-        assertThat(again.out()).contains("fluxctl " + Packages.version());
+        assertThat(again.out()).contains("fluxctl " + Packages.version())
+                .as("the launcher names itself to fluxctl")
+                .contains("fluxctl.launcher = " + fluxctl.toRealPath());
         String classes = read(classLog);
         assertThat(classes).as("fluxctl's classes come from the application archive")
                 .containsPattern("dev\\.flux\\.cli\\.FluxCtl source: shared objects file \\(top\\)");
