@@ -23,6 +23,17 @@ final class Deb {
         this.contents = contents;
     }
 
+    /**
+     * The package the build made, read and checked for the control fields all of ours have; skipped, saying why,
+     * when the build skipped it or dpkg-deb is missing.
+     */
+    static Deb built(String packageName, String skipKey) {
+        Packages.requireTool("dpkg-deb", "it reads the .deb");
+        Deb deb = read(Packages.require(skipKey, Packages.deb(packageName)));
+        deb.assertWellFormed(packageName);
+        return deb;
+    }
+
     /** Reads {@code file}: dpkg-deb must accept it (--info and --contents both exit 0). */
     static Deb read(Path file) {
         String info = Proc.ok("dpkg-deb", "--info", file.toString());
@@ -45,7 +56,7 @@ final class Deb {
     }
 
     /** The control fields every package of ours has. */
-    void assertWellFormed(String packageName) {
+    private void assertWellFormed(String packageName) {
         assertThat(field("Package")).isEqualTo(packageName);
         assertThat(field("Version")).isEqualTo(Packages.debVersion());
         assertThat(field("Architecture")).isEqualTo(Packages.arch());

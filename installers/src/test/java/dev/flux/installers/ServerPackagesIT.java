@@ -34,14 +34,9 @@ class ServerPackagesIT {
 
     @Test
     void nodeDebInstallsAHardenedServiceAndItsJarServesTls() throws Exception {
-        Packages.requireTool("dpkg-deb", "it reads the .deb");
-        Deb deb = Deb.read(Packages.require("flux-node-deb", Packages.deb("flux-node")));
-        deb.assertWellFormed("flux-node");
-        assertThat(deb.field("Depends")).contains("default-jre-headless (>= 2:1.17)", "adduser");
+        Deb deb = serverDeb("flux-node", "/etc/flux/node.toml");
         deb.assertContains("/usr/share/flux/gateway-node.jar", "/lib/systemd/system/flux-node.service",
-                "/etc/flux/node.toml", "/usr/share/doc/flux-node/node.toml.example");
-        Path control = deb.control(temp.resolve("control"));
-        assertMaintainerScripts(control, "/etc/flux/node.toml");
+                "/usr/share/doc/flux-node/node.toml.example");
 
         Path root = deb.extract(temp.resolve("root"));
         String unit = Files.readString(root.resolve("lib/systemd/system/flux-node.service"));
@@ -88,14 +83,8 @@ class ServerPackagesIT {
 
     @Test
     void controlPlaneDebInstallsAHardenedServiceAndItsJarStartsOnThePackagedConfiguration() throws Exception {
-        Packages.requireTool("dpkg-deb", "it reads the .deb");
-        Deb deb = Deb.read(Packages.require("flux-control-plane-deb", Packages.deb("flux-control-plane")));
-        deb.assertWellFormed("flux-control-plane");
-        assertThat(deb.field("Depends")).contains("default-jre-headless (>= 2:1.17)", "adduser");
-        deb.assertContains("/usr/share/flux/control-plane.jar", "/lib/systemd/system/flux-control-plane.service",
-                "/etc/flux/control-plane.properties");
-        Path control = deb.control(temp.resolve("control"));
-        assertMaintainerScripts(control, "/etc/flux/control-plane.properties");
+        Deb deb = serverDeb("flux-control-plane", "/etc/flux/control-plane.properties");
+        deb.assertContains("/usr/share/flux/control-plane.jar", "/lib/systemd/system/flux-control-plane.service");
 
         Path root = deb.extract(temp.resolve("root"));
         String unit = Files.readString(root.resolve("lib/systemd/system/flux-control-plane.service"));
@@ -148,8 +137,15 @@ class ServerPackagesIT {
                 "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true", "Restart=on-failure");
     }
 
-    /** conffiles marks the configuration; the scripts are executable, valid sh, and create the user flux. */
-    private static void assertMaintainerScripts(Path control, String config) throws IOException {
+    /**
+     * A server package: it runs on the system's Java, ships {@code config} marked as a conffile, and its maintainer
+     * scripts are executable, valid sh, and create the user flux.
+     */
+    private Deb serverDeb(String packageName, String config) throws IOException {
+        Deb deb = Deb.built(packageName, packageName + "-deb");
+        assertThat(deb.field("Depends")).contains("default-jre-headless (>= 2:1.17)", "adduser");
+        deb.assertContains(config);
+        Path control = deb.control(temp.resolve("control"));
         assertThat(Files.readAllLines(control.resolve("conffiles"))).containsExactly(config);
         for (String script : List.of("postinst", "prerm", "postrm")) {
             assertThat(control.resolve(script)).isExecutable();
@@ -159,6 +155,7 @@ class ServerPackagesIT {
         assertThat(postinst).contains("adduser --system", "useradd --system", "flux_ensure_user\n",
                 "systemctl enable --now").doesNotContain("@UNIT@", "#FLUX_COMMON#");
         assertThat(Files.readString(control.resolve("postrm"))).contains("FLUX_PURGE_USER");
+        return deb;
     }
 
     private static void awaitLine(Process process, Path log, String text, Duration timeout)
