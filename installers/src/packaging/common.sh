@@ -55,6 +55,9 @@ jdk_modules() {
 # (a security provider, loaded as a service) and the locale data for the Chinese translation.
 SERVICE_MODULES=jdk.crypto.ec,jdk.localedata
 
+# What a jlink'd runtime's own natives (the JVM, java.base, the network) need of the system.
+RUNTIME_DEPENDS='libc6, libgcc-s1, libstdc++6, zlib1g'
+
 # link_runtime MODULES OUTPUT [jlink options...]: a trimmed runtime: no debug symbols, headers or man pages,
 # locales English and Chinese only.
 link_runtime() {

@@ -93,9 +93,13 @@ case "$types" in
     ln -s ../../opt/flux-desktop/bin/flux-desktop "$stage/usr/bin/flux-desktop"
     install -m 0644 "$PACKAGING_DIR/desktop/flux-desktop.desktop" "$stage/usr/share/applications/"
     install -m 0644 "$png" "$stage/usr/share/icons/hicolor/256x256/apps/flux-desktop.png"
-    # The libraries JavaFX (GTK 3, OpenGL, X11) and the tray (AWT) load; the Java runtime is inside.
-    control_file "$stage" flux-desktop \
-      "libgtk-3-0 | libgtk-3-0t64, libgl1, libxtst6, libxxf86vm1, libfreetype6, libfontconfig1" \
+    # The system libraries JavaFX (GTK 3, OpenGL, X11) and the runtime's natives load (Debian's JDK links the
+    # image, colour, font and sound libraries of the system rather than its own copies); the t64 names are Debian
+    # 13's.
+    depends="$RUNTIME_DEPENDS, libgtk-3-0 | libgtk-3-0t64, libgl1, libxxf86vm1, libfontconfig1, libx11-6, libxext6"
+    depends+=", libxi6, libxrender1, libxtst6, libasound2 | libasound2t64, libfreetype6, libharfbuzz0b, liblcms2-2"
+    depends+=", libjpeg62-turbo, libpng16-16 | libpng16-16t64, libgif7"
+    control_file "$stage" flux-desktop "$depends" \
       "FLUX Gateway desktop app" \
       "Sign in to a FLUX Gateway control plane, open tunnels to local services and" \
       "share their addresses (with QR codes); the agent runs inside the app and" \

@@ -40,7 +40,8 @@ cp -a "$image" "$stage/usr/lib/fluxctl"
 mv "$stage/usr/lib/fluxctl/share/bash-completion" "$stage/usr/lib/fluxctl/share/zsh" "$stage/usr/share/"
 rmdir "$stage/usr/lib/fluxctl/share"
 ln -s ../lib/fluxctl/bin/fluxctl "$stage/usr/bin/fluxctl"
-control_file "$stage" fluxctl "" "FLUX Gateway command-line client" \
+# java.desktop's natives (AWT, images, sound) stay unloaded: fluxctl draws nothing, so their libraries are not needed.
+control_file "$stage" fluxctl "$RUNTIME_DEPENDS" "FLUX Gateway command-line client" \
   "fluxctl opens tunnels from this machine to a FLUX gateway node, signs in to a" \
   "control plane and manages tunnels and tokens. It ships its own Java runtime."
 maintainer_script "$stage" postinst "$PACKAGING_DIR/deb/fluxctl.postinst"

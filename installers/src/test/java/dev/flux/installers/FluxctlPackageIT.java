@@ -19,6 +19,7 @@ class FluxctlPackageIT {
     @Test
     void debIsWellFormedAndInstallsTheCommandItsRuntimeAndCompletion() throws IOException {
         Deb deb = Deb.built("fluxctl", "fluxctl-deb");
+        assertThat(deb.field("Depends")).isEqualTo("libc6, libgcc-s1, libstdc++6, zlib1g");
         deb.assertContains("/usr/bin/fluxctl -> ../lib/fluxctl/bin/fluxctl",
                 "/usr/lib/fluxctl/bin/fluxctl",
                 "/usr/lib/fluxctl/lib/fluxctl.jar",
