@@ -10,12 +10,12 @@ import java.util.List;
  * How to start this same fluxctl again, for a service manager's command line: the packaged {@code bin/fluxctl}
  * launcher when fluxctl runs from its own runtime image, else {@code java -jar fluxctl.jar}, else (from a build
  * tree) {@code java -cp CLASSPATH dev.flux.cli.FluxCtl}. A launcher script may name itself with
- * {@code -Dflux.launcher=PATH}, which wins.
+ * {@code -Dfluxctl.launcher=PATH}, which wins.
  */
 final class FluxctlLauncher {
 
     /** The system property a packaged launcher sets to its own absolute path. */
-    static final String LAUNCHER_PROPERTY = "flux.launcher";
+    static final String LAUNCHER_PROPERTY = "fluxctl.launcher";
 
     private FluxctlLauncher() {
     }

@@ -212,8 +212,11 @@ public final class FluxDesktop extends Application {
         Platform.exit();
     }
 
-    /** How the autostart entry starts this app: this JVM's java with this jar. */
-    /** How the app was started: its packaged launcher (jpackage), else this JVM with this jar. */
+    /**
+     * How the autostart entry starts this app: the packaged launcher when it runs from an installer's image (jpackage's
+     * launcher names itself in {@code jpackage.app-path}; that runtime has no {@code bin/java}), else this JVM's java
+     * with this jar.
+     */
     private static List<String> launchCommand() {
         String launcher = System.getProperty("jpackage.app-path");
         if (launcher != null && !launcher.isBlank()) {
