@@ -41,6 +41,35 @@ class RecordCipherTest {
         assertThat(SecretKeys.derive("s", "t", NONCE_V, NONCE_O).sendKey(E2eRole.OWNER)).isNotEqualTo(a);
     }
 
+    /** Ends with and without Conscrypt (BoringSSL's AES-GCM or the JDK's) read each other's records. */
+    @Test
+    void conscryptAndJdkRecordsAreTheSame() {
+        java.security.Provider conscrypt = dev.flux.protocol.tls.TlsProviders.provider();
+        org.junit.jupiter.api.Assumptions.assumeTrue(conscrypt != null, "Conscrypt does not load here");
+        SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
+        assertThat(RecordCipher.sealing(keys, E2eRole.VISITOR).provider()).isEqualTo(conscrypt.getName());
+        byte[] data = new byte[RecordCipher.MAX_PAYLOAD + 1000];
+        new java.util.Random(7).nextBytes(data);
+        for (java.security.Provider[] pair : new java.security.Provider[][] {{conscrypt, null}, {null, conscrypt}}) {
+            RecordCipher sealer = RecordCipher.sealing(keys, E2eRole.OWNER, pair[0]);
+            RecordCipher opener = RecordCipher.opening(keys, E2eRole.OWNER, pair[1]);
+            for (int round = 0; round < 3; round++) {
+                ByteBuf payload = Unpooled.wrappedBuffer(data);
+                ByteBuf sealed = sealer.seal(ALLOC, RecordCipher.DATA, payload);
+                ByteBuf opened = ALLOC.buffer();
+                while (sealed.isReadable()) {
+                    ByteBuf plain = opener.open(ALLOC, sealed);
+                    assertThat(plain.readByte()).isEqualTo(RecordCipher.DATA);
+                    opened.writeBytes(plain);
+                    plain.release();
+                }
+                assertThat(io.netty.buffer.ByteBufUtil.getBytes(opened)).isEqualTo(data);
+                opened.release();
+                sealed.release();
+            }
+        }
+    }
+
     @Test
     void sealThenOpenSplitsLongPayloadsIntoRecords() {
         SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
