@@ -33,9 +33,11 @@ class WeChatSettingsStoreTest {
 
         RequestInspector next = inspector();
         new WeChatSettingsStore(dir).keep(next);
-        String listed = new String(next.handle("GET", "/api/wechat", null, null, "").body(), StandardCharsets.UTF_8);
-        assertThat(listed).contains("\"wx\":{\"encrypted\":true,\"appId\":\"wx1234567890abcdef\"}")
-                .contains("\"plain\":{\"encrypted\":false");
+        com.fasterxml.jackson.databind.JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(next.handle("GET", "/api/wechat", null, null, "").body()).get("tunnels");
+        assertThat(listed.at("/wx/encrypted").asBoolean()).isTrue();
+        assertThat(listed.at("/wx/appId").asText()).isEqualTo("wx1234567890abcdef");
+        assertThat(listed.at("/plain/encrypted").asBoolean()).isFalse();
         assertThat(store.load()).containsEntry("wx", new WeChatConfig("myToken123", KEY, "wx1234567890abcdef"))
                 .containsEntry("plain", new WeChatConfig("other42", null, null));
 
