@@ -87,7 +87,7 @@ class SecretTunnelConfigTest {
                         + "them with [[visitors]] or `fluxctl visit` (tunnel 'ssh')",
                 "tunnels[0].secretKey: required key is missing: stcp tunnels need the secret their visitors must hold "
                         + "(tunnel 'ssh')",
-                "tunnels[1].secretKey: only valid for stcp and sudp tunnels (this tunnel is tcp) (tunnel 'web')");
+                "tunnels[1].secretKey: only valid for stcp, sudp and xtcp tunnels (this tunnel is tcp) (tunnel 'web')");
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.List;
  *                     standalone mode
  * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
  * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
+ * @param p2pPort the UDP port of the peer-to-peer (xtcp) rendezvous on {@code bindAddr}; 0 picks a free port, -1
+ *                disables xtcp (visitors then always relay through the node)
  */
 public record NodeConfig(
         String bindAddr,
@@ -42,7 +44,17 @@ public record NodeConfig(
         List<TokenEntry> tokens,
         ControlPlaneConfig controlPlane,
         HttpsConfig https,
-        List<StaticMapping> staticMappings) {
+        List<StaticMapping> staticMappings,
+        int p2pPort) {
+
+    /** A node's settings with the rendezvous on any free UDP port. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, 0);
+    }
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);

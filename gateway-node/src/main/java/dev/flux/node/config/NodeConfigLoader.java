@@ -99,10 +99,12 @@ public final class NodeConfigLoader {
 
         List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
 
+        int p2pPort = root.integer("p2pPort", bindPort, -1, 65535);
+
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
                 subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
-                staticMappings);
+                staticMappings, p2pPort);
     }
 
     /** The {@code [[certificates]]} tables; every file is read now so that a bad one stops the node at start. */

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -122,7 +121,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
         if (!peer.isActive()) {
             return;
         }
-        if (peer instanceof Http2StreamChannel) {
+        if (StreamFrameAdapter.isStream(peer)) {
             StreamFrameAdapter.endStream(peer);
         } else if (peer instanceof SocketChannel socket) {
             socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
@@ -164,7 +163,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
             ch.close();
             return;
         }
-        ChannelFuture flushed = ch instanceof Http2StreamChannel
+        ChannelFuture flushed = StreamFrameAdapter.isStream(ch)
                 ? StreamFrameAdapter.endStream(ch)
                 : ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
         flushed.addListener(ChannelFutureListener.CLOSE);
