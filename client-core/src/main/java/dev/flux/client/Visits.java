@@ -210,7 +210,7 @@ final class Visits {
                                     ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                                         @Override
                                         public void channelActive(ChannelHandlerContext ctx) {
-                                            ctx.pipeline().remove(this);
+                                            ctx.pipeline().replace(this, "early", new EarlyInput());
                                             accepted(ctx.channel());
                                         }
                                     });
@@ -338,6 +338,7 @@ final class Visits {
                 });
                 stream.closeFuture().addListener(f -> Relay.closeOnFlush(local));
                 Relay.bridge(local, stream, v.counter);
+                EarlyInput.replay(local);
                 return;
             }
             ctx.pipeline().addBefore(ctx.name(), "datagram-decoder", new DatagramFrameDecoder());

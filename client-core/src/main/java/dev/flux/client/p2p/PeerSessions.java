@@ -6,6 +6,7 @@ import dev.flux.protocol.control.PeerConnect;
 import dev.flux.protocol.control.PeerRejected;
 import dev.flux.protocol.control.PeerSession;
 import dev.flux.protocol.e2e.E2eRole;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -190,8 +190,13 @@ public final class PeerSessions {
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                // the visitor's keepalive datagrams
-                ReferenceCountUtil.release(msg);
+                if (msg instanceof ByteBuf keepalive) {
+                    // a QUIC datagram: the visitor's keepalive
+                    keepalive.release();
+                } else {
+                    // a new stream, on its way to being registered with the stream handler
+                    ctx.fireChannelRead(msg);
+                }
             }
 
             @Override
