@@ -92,7 +92,8 @@ public final class PeerPacket {
 
     /** A rendezvous probe from the agent at {@code role}. */
     public static ByteBuf probe(ByteBufAllocator alloc, byte[] sessionId, E2eRole role) {
-        return alloc.buffer(PROBE_LENGTH).writeBytes(header(Type.PROBE, sessionId, role));
+        byte[] header = header(Type.PROBE, sessionId, role);
+        return alloc.buffer(PROBE_LENGTH).writeBytes(header);
     }
 
     /** A punch (or its ack) from {@code role}, authenticated with {@code punchKey}. */

@@ -121,7 +121,8 @@ class ControlFrameRoundTripTest {
     void wireNamesAreKebabCase() {
         assertThat(Arrays.stream(ControlMessageType.values()).map(ControlMessageType::wireName))
                 .containsExactly("login", "login-accepted", "login-rejected", "register-tunnel", "tunnel-ready",
-                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed", "open-visit", "visit-rejected");
+                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed", "open-visit", "visit-rejected",
+                        "peer-connect", "peer-session", "peer-candidates", "peer-rejected");
         for (ControlMessageType t : ControlMessageType.values()) {
             assertThat(ControlMessageType.forWireName(t.wireName())).isSameAs(t);
             assertThat(t.version()).isEqualTo(1);
