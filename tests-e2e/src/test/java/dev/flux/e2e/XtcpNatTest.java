@@ -37,6 +37,8 @@ import org.opentest4j.TestAbortedException;
  *   owner agent + echo         visitor agent + client
  * </pre>
  *
+ * Each router also drops new connections from the WAN to itself, as home routers do.
+ *
  * Behind cone NATs the visitor punches through and the data flows peer to peer: the node's own TCP port (counted
  * by an nftables counter on its input) sees only control traffic. Behind symmetric NATs punching fails, the visitor
  * relays through the node within the punch window, and the data still arrives intact (SHA-256). Needs root,
@@ -261,6 +263,14 @@ class XtcpNatTest {
             run(true, "ip", "netns", "exec", nat, "nft", "add", "table", "ip", "nat");
             run(true, "ip", "netns", "exec", nat, "nft", "add", "chain", "ip", "nat", "post", "{", "type", "nat",
                     "hook", "postrouting", "priority", "100", ";", "}");
+            // the usual home-router firewall: nothing new comes in from the WAN to the router itself. Without it a
+            // punch that arrives before this side's own punch went out leaves a conntrack entry for the router's
+            // port, and the masquerade then picks another port for the outgoing punches (Linux avoids the clash)
+            run(true, "ip", "netns", "exec", nat, "nft", "add", "table", "inet", "filter");
+            run(true, "ip", "netns", "exec", nat, "nft", "add", "chain", "inet", "filter", "input", "{", "type",
+                    "filter", "hook", "input", "priority", "0", ";", "}");
+            run(true, "ip", "netns", "exec", nat, "nft", "add", "rule", "inet", "filter", "input", "iifname", "wan",
+                    "ct", "state", "new", "drop");
             List<String> rule = new ArrayList<>(List.of("ip", "netns", "exec", nat, "nft", "add", "rule", "ip", "nat",
                     "post", "oifname", "wan"));
             rule.addAll(List.of(masquerade.split(" ")));
