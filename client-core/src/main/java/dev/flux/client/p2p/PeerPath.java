@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -86,6 +87,10 @@ public final class PeerPath {
     private void start(Consumer<Channel> then) {
         state = State.CONNECTING;
         waiting.add(then);
+        if (!Quic.isAvailable()) {
+            failed("peer-to-peer needs QUIC, which is not available here (" + Quic.unavailabilityCause() + ")");
+            return;
+        }
         long mine = ++attempt;
         deadline = loop.schedule(() -> {
             if (attempt == mine && state == State.CONNECTING) {

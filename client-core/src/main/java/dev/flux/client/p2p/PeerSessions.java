@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.InetAddress;
@@ -163,6 +164,11 @@ public final class PeerSessions {
     /** The owner's end of a session a visitor started. */
     private void ownerSession(PeerSession s) {
         OwnerTunnel tunnel = ownerTunnels.apply(s.tunnel());
+        if (!Quic.isAvailable()) {
+            log.warn("[{}] a visitor asks for peer-to-peer, but QUIC is not available here ({}); it relays "
+                    + "through the node", s.tunnel(), Quic.unavailabilityCause().toString());
+            return;
+        }
         if (tunnel == null) {
             log.info("[{}] peer-to-peer request for a tunnel that is not an xtcp tunnel of this agent; ignored",
                     s.tunnel());
