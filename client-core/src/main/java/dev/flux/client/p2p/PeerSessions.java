@@ -222,6 +222,9 @@ public final class PeerSessions {
 
                     @Override
                     public void punchFailed() {
+                        if (holder[0] != null && connected(holder[0])) {
+                            return; // the visitor's QUIC got through although none of its punches did
+                        }
                         log.info("[{}] no punch from visitor {} got through; it relays through the node",
                                 s.tunnel(), client);
                         closeOwner(s.sessionId(), holder[0]);

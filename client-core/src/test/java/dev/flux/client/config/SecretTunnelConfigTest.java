@@ -113,7 +113,7 @@ class SecretTunnelConfigTest {
                 secretKey = "s"
                 bindPort = 6000
                 """)).containsExactly(
-                "visitors[0].type: unsupported visitor type 'tcp' (supported: stcp, sudp) (visitor 'a')",
+                "visitors[0].type: unsupported visitor type 'tcp' (supported: stcp, sudp, xtcp) (visitor 'a')",
                 "visitors[0].serverName: 'no spaces' is not a tunnel name (expected: 1..64 of A-Z a-z 0-9 _ . -) "
                         + "(visitor 'a')",
                 "visitors[0].secretKey: required key is missing (visitor 'a')",
