@@ -179,7 +179,7 @@ public final class AgentConfigLoader {
                 for (String domain : customDomains) {
                     claim(t, "customDomains", domain.toLowerCase(Locale.ROOT), hosts, "domain '" + domain + "'");
                 }
-            } else if (VISITOR_TYPES.contains(type)) {
+            } else if (type != null && VISITOR_TYPES.contains(type)) {
                 for (String key : HTTP_ONLY_KEYS) {
                     if (t.has(key)) {
                         t.problem(key, "only valid for http tunnels (this tunnel is " + type + ")");
