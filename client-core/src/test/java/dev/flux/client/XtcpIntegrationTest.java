@@ -126,6 +126,10 @@ class XtcpIntegrationTest {
     }
 
     private int start() throws InterruptedException {
+        return start(SECRET);
+    }
+
+    private int start(String visitorSecret) throws InterruptedException {
         owner = agent("flx_owner-token-0123456789abcdef", """
                 [[tunnels]]
                 name = "echo"
@@ -143,7 +147,7 @@ class XtcpIntegrationTest {
                 serverName = "echo"
                 secretKey = "%s"
                 bindPort = 0
-                """.formatted(SECRET));
+                """.formatted(visitorSecret));
         return visitor.visitorAddresses().get(0).getPort();
     }
 
@@ -201,6 +205,25 @@ class XtcpIntegrationTest {
         assertThat(relayedBytes.get()).as("ciphertext both ways through the node").isGreaterThan(2L * 3 * 256 * 1024);
         SecretTunnel tunnel = (SecretTunnel) server.registry().tunnels().get(0);
         assertThat(tunnel.counter().totalConnections()).isEqualTo(3);
+    }
+
+    @Test
+    void aWrongSecretCanNeitherPunchNorGetIn() throws Exception {
+        int port = start("not-the-secret");
+
+        long startNanos = System.nanoTime();
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("anyone there?".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(s.getInputStream().read()).as("the connection is closed, nothing echoed").isEqualTo(-1);
+        } catch (java.io.IOException reset) {
+            // a reset is as good as a close here
+        }
+        // its punches fail authentication, so it relays, and the owner refuses the secret's proof
+        assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isLessThan(Duration.ofSeconds(15));
+        assertThat(echo.accepted.get()).as("the owner never dialled its service").isZero();
+        SecretTunnel tunnel = (SecretTunnel) server.registry().tunnels().get(0);
+        assertThat(tunnel.counter().totalConnections()).as("the visit went through the relay").isEqualTo(1);
     }
 
     private static byte[] sha256(byte[] data) throws Exception {
