@@ -87,9 +87,9 @@ bg visitor x $LB "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml
 wait_log visitor "logged in to node"
 
 run() {  # NAME PORT HOST
-  local out; out=$(x $LB iperf3 -c "$3" -p "$2" -t "$DUR" -J 2>/dev/null)
-  local bps; bps=$(echo "$out" | grep -A8 '"sum_received"' | grep -m1 bits_per_second | grep -o '[0-9.e+]*' | head -1)
-  printf '%-7s %8.0f Mbit/s\n' "$1" "$(echo "$bps / 1000000" | bc -l 2>/dev/null || echo 0)"
+  x $LB iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%-7s %8.0f Mbit/s" % (sys.argv[2], d["end"]["sum_received"]["bits_per_second"] / 1e6))' \
+    "$WORK/iperf-$1.json" "$1" || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
 }
 x $LB iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
 grep -h "connected peer-to-peer\|relaying through the node" "$WORK/visitor.log" | tail -1 >&2

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
@@ -40,6 +41,9 @@ final class PunchSocket {
     static final long PUNCH_WINDOW_MILLIS = 3_000;
     /** How often an established session sends an authentic ack, to keep the NAT mappings open. */
     static final long KEEPALIVE_SECONDS = 15;
+
+    /** Asked for; the kernel caps it at net.core.rmem_max / wmem_max. */
+    static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
     /** Tests only: while true, every socket drops what it receives, so punching fails. */
     static volatile boolean dropAllForTests;
@@ -83,6 +87,9 @@ final class PunchSocket {
      */
     ChannelFuture open(InetAddress local, ChannelHandler quicCodec) {
         ChannelFuture bind = new Bootstrap().group(loop).channel(Transports.datagramChannel())
+                // QUIC sends in bursts: a small socket buffer drops them, and loss halves the congestion window
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void handlerAdded(ChannelHandlerContext ctx) {

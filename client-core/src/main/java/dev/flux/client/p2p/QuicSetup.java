@@ -51,9 +51,9 @@ final class QuicSetup {
 
     private static <B extends QuicCodecBuilder<B>> B common(B b) {
         return b.maxIdleTimeout(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .initialMaxData(16 * 1024 * 1024)
-                .initialMaxStreamDataBidirectionalLocal(2 * 1024 * 1024)
-                .initialMaxStreamDataBidirectionalRemote(2 * 1024 * 1024)
+                .initialMaxData(32 * 1024 * 1024)
+                .initialMaxStreamDataBidirectionalLocal(8 * 1024 * 1024)
+                .initialMaxStreamDataBidirectionalRemote(8 * 1024 * 1024)
                 .initialMaxStreamsBidirectional(10_000)
                 .datagram(64, 64);
     }
