@@ -130,7 +130,12 @@ public final class PeerPath {
     }
 
     private void connect(InetSocketAddress peer, long mine) {
-        QuicChannel.newBootstrap(socket.channel())
+        io.netty.handler.codec.quic.QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket.channel());
+        if (QuicSetup.segments() != null) {
+            bootstrap.option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                    QuicSetup.segments());
+        }
+        bootstrap
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelInactive(ChannelHandlerContext ctx) {

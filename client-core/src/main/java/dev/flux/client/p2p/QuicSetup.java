@@ -3,7 +3,11 @@ package dev.flux.client.p2p;
 import dev.flux.protocol.tls.NodeCertificate;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import dev.flux.protocol.net.Transports;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -58,9 +62,23 @@ final class QuicSetup {
                 .datagram(64, 64);
     }
 
+    /**
+     * With epoll, QUIC hands the kernel up to {@value #SEGMENTS} packets in one send (UDP GSO) instead of one
+     * system call per 1,350 bytes; null elsewhere.
+     */
+    static SegmentedDatagramPacketAllocator segments() {
+        return "epoll".equals(Transports.name()) ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS) : null;
+    }
+
+    private static final int SEGMENTS = 16;
+
     /** The owner's codec: accepts the visitor's connection; every stream it opens goes to {@code streams}. */
     static ChannelHandler server(ChannelHandler connectionHandler, ChannelHandler streams) {
-        return common(new QuicServerCodecBuilder()).sslContext(serverContext())
+        QuicServerCodecBuilder b = new QuicServerCodecBuilder();
+        if (segments() != null) {
+            b.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments());
+        }
+        return common(b).sslContext(serverContext())
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(connectionHandler)
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
