@@ -9,6 +9,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelBootstrap;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -130,10 +132,9 @@ public final class PeerPath {
     }
 
     private void connect(InetSocketAddress peer, long mine) {
-        io.netty.handler.codec.quic.QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket.channel());
+        QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket.channel());
         if (QuicSetup.segments() != null) {
-            bootstrap.option(io.netty.handler.codec.quic.QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
-                    QuicSetup.segments());
+            bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicSetup.segments());
         }
         bootstrap
                 .handler(new ChannelInboundHandlerAdapter() {

@@ -8,6 +8,7 @@ import dev.flux.protocol.control.PeerSession;
 import dev.flux.protocol.e2e.E2eRole;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -15,12 +16,14 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -140,7 +143,7 @@ public final class PeerSessions {
     }
 
     /** Opens a punch socket for a session and tells the node its local candidate; null when not connected. */
-    PunchSocket socket(PeerSession s, E2eRole role, String secret, io.netty.channel.ChannelHandler quic,
+    PunchSocket socket(PeerSession s, E2eRole role, String secret, ChannelHandler quic,
                        PunchSocket.Events events) {
         if (control == null || nodeAddress == null) {
             return null;
@@ -155,7 +158,7 @@ public final class PeerSessions {
                 return;
             }
             awaitingCandidates.put(s.sessionId(), socket::punch);
-            loop.schedule(() -> awaitingCandidates.remove(s.sessionId()), 30, java.util.concurrent.TimeUnit.SECONDS);
+            loop.schedule(() -> awaitingCandidates.remove(s.sessionId()), 30, TimeUnit.SECONDS);
             ctl.accept(new PeerCandidates(s.sessionId(), List.of(socket.localCandidate())));
         });
         return socket;
@@ -240,14 +243,14 @@ public final class PeerSessions {
             if (ownerSockets.get(s.sessionId()) == socket && !connected(socket)) {
                 closeOwner(s.sessionId(), socket);
             }
-        }, 30, java.util.concurrent.TimeUnit.SECONDS);
+        }, 30, TimeUnit.SECONDS);
     }
 
     private static boolean connected(PunchSocket socket) {
         return socket.channel().attr(CONNECTED).get() != null;
     }
 
-    static final io.netty.util.AttributeKey<Boolean> CONNECTED = io.netty.util.AttributeKey.valueOf("flux.p2p.up");
+    static final AttributeKey<Boolean> CONNECTED = AttributeKey.valueOf("flux.p2p.up");
 
     private void closeOwner(String sessionId, PunchSocket socket) {
         if (socket != null) {

@@ -20,6 +20,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -231,7 +232,7 @@ final class PunchSocket {
                 return;
             }
             packet.release();
-            boolean ours = java.util.Arrays.equals(d.sessionId(), sessionId) && d.role() != role
+            boolean ours = Arrays.equals(d.sessionId(), sessionId) && d.role() != role
                     && d.authentic(punchKey);
             if (!ours) {
                 log.debug("[{}] dropped an unauthentic punch from {}", tunnel, sender);

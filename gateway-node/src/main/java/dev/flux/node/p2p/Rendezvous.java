@@ -15,8 +15,10 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +141,7 @@ public final class Rendezvous {
         final Peer visitor;
         final Peer owner;
         final InetSocketAddress[] observed = new InetSocketAddress[2];
-        final List<List<String>> locals = new ArrayList<>(java.util.Arrays.asList(null, null));
+        final List<List<String>> locals = new ArrayList<>(Arrays.asList(null, null));
         boolean sent;
 
         Session(String tunnel, String id, Peer visitor, Peer owner) {
@@ -157,7 +159,7 @@ public final class Rendezvous {
                 if (probeFrom != null && observed[i] == null) {
                     observed[i] = probeFrom;
                     log.info("[{}] session {}: the {} is seen at {}", tunnel, shortId(id),
-                            role.name().toLowerCase(java.util.Locale.ROOT), format(probeFrom));
+                            role.name().toLowerCase(Locale.ROOT), format(probeFrom));
                 }
                 if (localAddresses != null && locals.get(i) == null) {
                     locals.set(i, List.copyOf(localAddresses));
