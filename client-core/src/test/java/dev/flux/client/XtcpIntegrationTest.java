@@ -130,13 +130,7 @@ class XtcpIntegrationTest {
     }
 
     private int start(String visitorSecret) throws InterruptedException {
-        owner = agent("flx_owner-token-0123456789abcdef", """
-                [[tunnels]]
-                name = "echo"
-                type = "xtcp"
-                localPort = %d
-                secretKey = "%s"
-                """.formatted(echo.port(), SECRET));
+        owner = agent("flx_owner-token-0123456789abcdef", ownerConfig());
         await().atMost(Duration.ofSeconds(10)).until(() -> owner.status().stream()
                 .allMatch(t -> t.state() == TunnelState.READY));
         assertThat(owner.status().get(0).urls()).containsExactly("xtcp://alice/echo");
@@ -149,6 +143,16 @@ class XtcpIntegrationTest {
                 bindPort = 0
                 """.formatted(visitorSecret));
         return visitor.visitorAddresses().get(0).getPort();
+    }
+
+    private String ownerConfig() {
+        return """
+                [[tunnels]]
+                name = "echo"
+                type = "xtcp"
+                localPort = %d
+                secretKey = "%s"
+                """.formatted(echo.port(), SECRET);
     }
 
     /** Echoes {@code size} random bytes on each of {@code connections} parallel connections; checks SHA-256. */
@@ -190,6 +194,21 @@ class XtcpIntegrationTest {
         assertThat(echo.accepted.get()).isEqualTo(10);
         SecretTunnel tunnel = (SecretTunnel) server.registry().tunnels().get(0);
         assertThat(tunnel.counter().totalConnections()).as("visits the node served").isZero();
+    }
+
+    @Test
+    void aSessionWhoseOwnerRestartedIsSetUpAgain() throws Exception {
+        int port = start();
+        echoes(port, 1, 64 * 1024);
+
+        owner.close();
+        owner = agent("flx_owner-token-0123456789abcdef", ownerConfig());
+        await().atMost(Duration.ofSeconds(10)).until(() -> owner.status().stream()
+                .allMatch(t -> t.state() == TunnelState.READY));
+
+        echoes(port, 2, 64 * 1024);
+        assertThat(relayedBytes.get()).as("the new session is peer to peer too").isZero();
+        assertThat(echo.accepted.get()).isEqualTo(3);
     }
 
     @Test

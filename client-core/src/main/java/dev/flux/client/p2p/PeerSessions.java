@@ -21,8 +21,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -62,6 +64,8 @@ public final class PeerSessions {
     private final Map<Long, PeerPath> requests = new HashMap<>();
     private final Map<String, Consumer<List<String>>> awaitingCandidates = new HashMap<>();
     private final Map<String, PunchSocket> ownerSockets = new HashMap<>();
+    /** The owner's live QUIC connections, closed first on shutdown so that visitors learn at once. */
+    private final Set<QuicChannel> ownerConnections = new HashSet<>();
     private final List<PeerPath> paths = new ArrayList<>();
     private Consumer<ControlMessage> control;
     private InetAddress nodeAddress;
@@ -189,6 +193,7 @@ public final class PeerSessions {
         ChannelInboundHandlerAdapter connection = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
+                ownerConnections.add((QuicChannel) ctx.channel());
                 log.info("[{}] visitor {} connected peer-to-peer from {}", s.tunnel(), client,
                         ((QuicChannel) ctx.channel()).remoteSocketAddress());
                 if (holder[0] != null) {
@@ -210,6 +215,7 @@ public final class PeerSessions {
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
+                ownerConnections.remove((QuicChannel) ctx.channel());
                 log.info("[{}] peer-to-peer session with {} ended", s.tunnel(), client);
                 closeOwner(s.sessionId(), holder[0]);
                 ctx.fireChannelInactive();
@@ -261,6 +267,10 @@ public final class PeerSessions {
 
     /** Closes every session; the agent is stopping. */
     public void close() {
+        // CONNECTION_CLOSE to every visitor, before the sockets go: their next connection sets up a new session
+        for (QuicChannel c : new ArrayList<>(ownerConnections)) {
+            c.close();
+        }
         for (PunchSocket s : new ArrayList<>(ownerSockets.values())) {
             s.close();
         }
