@@ -67,7 +67,7 @@ dataDir = "$WORK/node-data"
 name = "bench"
 token = "$TOKEN"
 TOML
-bg node x $WAN "$JAVA" -jar "$NODE_JAR" --config "$WORK/node.toml"
+bg node ip netns exec $WAN "$JAVA" -jar "$NODE_JAR" --config "$WORK/node.toml"
 wait_log node "node ready"
 FP=$(grep -o 'SHA256:[A-Za-z0-9+/=]*' "$WORK/node.log" | head -1)
 HEAD="serverAddr = \"10.77.0.1\"
@@ -75,15 +75,15 @@ serverPort = 7000
 token = \"$TOKEN\"
 [tls]
 fingerprint = \"$FP\""
-bg iperf-a x $LA iperf3 -s -B 127.0.0.1 -p 5201
-bg iperf-wan x $WAN iperf3 -s -B 10.77.0.1 -p 5202
+bg iperf-a ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5201
+bg iperf-wan ip netns exec $WAN iperf3 -s -B 10.77.0.1 -p 5202
 printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKey = "%s"\n[[tunnels]]\nname = "relay"\ntype = "stcp"\nlocalPort = 5201\nsecretKey = "%s"\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/owner.toml"
 printf '%s\n[[visitors]]\nname = "p2p"\ntype = "xtcp"\nserverName = "p2p"\nsecretKey = "%s"\nbindPort = 6001\n[[visitors]]\nname = "relay"\ntype = "stcp"\nserverName = "relay"\nsecretKey = "%s"\nbindPort = 6002\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/visitor.toml"
-bg owner x $LA "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
+bg owner ip netns exec $LA "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
 wait_log owner "\[relay\] tunnel ready"; wait_log owner "\[p2p\] tunnel ready"
-bg visitor x $LB "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
+bg visitor ip netns exec $LB "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
 wait_log visitor "logged in to node"
 
 run() {  # NAME PORT HOST
