@@ -54,8 +54,11 @@ final class VisitCommand implements Callable<Integer> {
     String bindAddr;
 
     @Option(names = "--type", paramLabel = "TYPE", defaultValue = "stcp",
-            description = "stcp (TCP, the default) or sudp (UDP).")
+            description = "stcp (TCP, the default), sudp (UDP) or xtcp (TCP peer to peer, relayed when punching fails).")
     String type;
+
+    @Option(names = "--p2p", description = "Short for --type xtcp: connect peer to peer to an xtcp tunnel.")
+    boolean p2p;
 
     @Option(names = "--owner", paramLabel = "USER",
             description = "The tunnel's owner, when several users have a secret tunnel of that name.")
@@ -84,9 +87,16 @@ final class VisitCommand implements Callable<Integer> {
         if (secret == null || secret.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--secret: empty (expected: the tunnel's secretKey)");
         }
-        if (!TunnelConfig.STCP.equals(type) && !TunnelConfig.SUDP.equals(type)) {
+        if (p2p && !TunnelConfig.STCP.equals(type) && !TunnelConfig.XTCP.equals(type)) {
+            throw new ParameterException(spec.commandLine(), "--p2p: peer to peer is for TCP (xtcp) tunnels; it "
+                    + "cannot go with --type " + type);
+        }
+        if (p2p) {
+            type = TunnelConfig.XTCP;
+        }
+        if (!TunnelConfig.STCP.equals(type) && !TunnelConfig.SUDP.equals(type) && !TunnelConfig.XTCP.equals(type)) {
             throw new ParameterException(spec.commandLine(), "--type: '" + type + "' is not a secret tunnel type "
-                    + "(expected: stcp or sudp)");
+                    + "(expected: stcp, sudp or xtcp)");
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port (expected: 1-65535, "

@@ -3,6 +3,9 @@ package dev.flux.client;
 import dev.flux.client.config.AgentConfig;
 import dev.flux.client.config.TlsConfig;
 import dev.flux.client.config.TunnelConfig;
+import dev.flux.client.p2p.PeerSessions;
+import dev.flux.protocol.e2e.E2eRole;
+import dev.flux.protocol.e2e.SecretStreamHandler;
 import dev.flux.protocol.FluxVersion;
 import dev.flux.protocol.control.ControlMessage;
 import dev.flux.protocol.control.Login;
@@ -32,6 +35,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +82,7 @@ public final class Agent implements AutoCloseable {
     private boolean loggedIn;
     private volatile HttpExchangeListener httpObserver;
     private final Visits visits;
+    private final PeerSessions peers;
 
     /**
      * @throws AgentException of kind {@link AgentException.Kind#CONFIG} when the trust settings cannot be used
@@ -96,7 +101,8 @@ public final class Agent implements AutoCloseable {
         }
         this.group = Transports.newGroup(1, "flux-agent");
         this.loop = group.next();
-        this.visits = new Visits(loop, openChannels, config.visitors(), listener);
+        this.peers = new PeerSessions(loop, this::ownerTunnel);
+        this.visits = new Visits(loop, openChannels, config.visitors(), listener, peers);
     }
 
     private static NodeTrust trust(TlsConfig tls) {
@@ -288,7 +294,10 @@ public final class Agent implements AutoCloseable {
     public void close() {
         if (!group.isShuttingDown()) {
             try {
-                loop.submit(() -> stopping = true).get(5, TimeUnit.SECONDS);
+                loop.submit(() -> {
+                    stopping = true;
+                    peers.close();
+                }).get(5, TimeUnit.SECONDS);
                 openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -347,6 +356,7 @@ public final class Agent implements AutoCloseable {
         channel = null;
         control = null;
         visits.control(null);
+        peers.control(null, null, null);
         boolean wasLoggedIn = loggedIn;
         loggedIn = false;
         for (TunnelHandle t : tunnels.values()) {
@@ -404,6 +414,9 @@ public final class Agent implements AutoCloseable {
     }
 
     void controlMessage(ControlMessage msg) {
+        if (peers.handle(msg)) {
+            return;
+        }
         if (msg instanceof LoginAccepted a) {
             loggedIn = true;
             log.info("logged in to node {} at {}:{}", a.nodeName(), config.serverAddr(), config.serverPort());
@@ -413,6 +426,9 @@ public final class Agent implements AutoCloseable {
             }
             Channel current = control;
             visits.control(m -> current.writeAndFlush(m, current.voidPromise()));
+            peers.control(m -> current.writeAndFlush(m, current.voidPromise()),
+                    (InetSocketAddress) current.parent().localAddress(),
+                    (InetSocketAddress) current.parent().remoteAddress());
         } else if (msg instanceof VisitRejected r) {
             visits.rejected(r);
         } else if (msg instanceof LoginRejected r && r.shouldRetry()) {
@@ -488,6 +504,27 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The tunnel a stream is for; called on the event loop. */
+    /** The owner's side of this agent's xtcp tunnel {@code name} for peer-to-peer visits; null for no such one. */
+    private PeerSessions.OwnerTunnel ownerTunnel(String name) {
+        TunnelHandle t = tunnels.get(name);
+        if (t == null || !TunnelConfig.XTCP.equals(t.config.type())) {
+            return null;
+        }
+        return new PeerSessions.OwnerTunnel() {
+            @Override
+            public String secret() {
+                return t.config.secretKey();
+            }
+
+            @Override
+            public void serve(Channel stream, String client) {
+                // the same pipeline as a relayed visit stream behind its adapter
+                stream.pipeline().addLast("e2e", new SecretStreamHandler(E2eRole.OWNER, t.config.secretKey(), name));
+                stream.pipeline().addLast("owner", new SecretOwnerStream(t, client, openChannels));
+            }
+        };
+    }
+
     TunnelHandle tunnel(String name) {
         return tunnels.get(name);
     }

@@ -152,7 +152,7 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                         StreamHeaders.failed("this agent has no tunnel named '" + name + "'"), true));
                 return;
             }
-            if (TunnelConfig.STCP.equals(kind) || TunnelConfig.SUDP.equals(kind)) {
+            if (TunnelConfig.STCP.equals(kind) || TunnelConfig.SUDP.equals(kind) || TunnelConfig.XTCP.equals(kind)) {
                 if (!kind.equals(tunnel.config.type())) {
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(StreamHeaders.failed(
                             "tunnel '" + name + "' of this agent is not an " + kind + " tunnel"), true));

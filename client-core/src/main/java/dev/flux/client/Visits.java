@@ -2,6 +2,8 @@ package dev.flux.client;
 
 import dev.flux.client.config.TunnelConfig;
 import dev.flux.client.config.VisitorConfig;
+import dev.flux.client.p2p.PeerPath;
+import dev.flux.client.p2p.PeerSessions;
 import dev.flux.protocol.control.ControlMessage;
 import dev.flux.protocol.control.OpenVisit;
 import dev.flux.protocol.control.VisitRejected;
@@ -67,12 +69,14 @@ final class Visits {
 
     private final AgentListener listener;
 
-    Visits(EventLoop loop, ChannelGroup openChannels, List<VisitorConfig> configs, AgentListener listener) {
+    Visits(EventLoop loop, ChannelGroup openChannels, List<VisitorConfig> configs, AgentListener listener,
+           PeerSessions peers) {
         this.loop = loop;
         this.listener = listener;
         this.openChannels = openChannels;
         for (VisitorConfig c : configs) {
-            visitors.add(new Visitor(c));
+            visitors.add(new Visitor(c, TunnelConfig.XTCP.equals(c.type())
+                    ? peers.path(c.name(), c.serverName(), c.serverUser(), c.secretKey()) : null));
         }
     }
 
@@ -175,9 +179,12 @@ final class Visits {
         final Map<InetSocketAddress, Visit> sessions = new HashMap<>();
         Channel channel;
         InetSocketAddress address;
+        /** xtcp: peer to peer when it can, else the relay; null for stcp and sudp. */
+        final PeerPath path;
 
-        Visitor(VisitorConfig config) {
+        Visitor(VisitorConfig config, PeerPath path) {
             this.config = config;
+            this.path = path;
         }
 
         boolean udp() {
@@ -203,7 +210,7 @@ final class Visits {
                                     ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                                         @Override
                                         public void channelActive(ChannelHandlerContext ctx) {
-                                            ctx.pipeline().remove(this);
+                                            ctx.pipeline().replace(this, "early", new EarlyInput());
                                             accepted(ctx.channel());
                                         }
                                     });
@@ -225,7 +232,22 @@ final class Visits {
         }
 
         private void accepted(Channel local) {
-            open(new Visit(this, local, null));
+            Visit visit = new Visit(this, local, null);
+            if (path == null) {
+                open(visit);
+                return;
+            }
+            path.stream(stream -> {
+                if (stream == null) {
+                    open(visit);
+                } else if (!local.isActive()) {
+                    stream.close();
+                } else {
+                    stream.pipeline().addLast("e2e", new SecretStreamHandler(E2eRole.VISITOR, config.secretKey(),
+                            config.serverName()));
+                    stream.pipeline().addLast("visit", new VisitStream(visit, stream));
+                }
+            });
         }
     }
 
@@ -316,6 +338,7 @@ final class Visits {
                 });
                 stream.closeFuture().addListener(f -> Relay.closeOnFlush(local));
                 Relay.bridge(local, stream, v.counter);
+                EarlyInput.replay(local);
                 return;
             }
             ctx.pipeline().addBefore(ctx.name(), "datagram-decoder", new DatagramFrameDecoder());

@@ -25,9 +25,10 @@ public final class AgentConfigLoader {
     static final String DEFAULT_LOCAL_IP = "127.0.0.1";
 
     private static final List<String> TUNNEL_TYPES = List.of(TunnelConfig.TCP, TunnelConfig.UDP, TunnelConfig.HTTP,
-            TunnelConfig.HTTPS, TunnelConfig.STCP, TunnelConfig.SUDP);
+            TunnelConfig.HTTPS, TunnelConfig.STCP, TunnelConfig.SUDP, TunnelConfig.XTCP);
     private static final List<String> TLS_TERMINATIONS = List.of("passthrough", "node");
-    private static final List<String> VISITOR_TYPES = List.of(TunnelConfig.STCP, TunnelConfig.SUDP);
+    private static final List<String> VISITOR_TYPES = List.of(TunnelConfig.STCP, TunnelConfig.SUDP,
+            TunnelConfig.XTCP);
     private static final List<String> SECRET_ONLY_KEYS = List.of("secretKey", "allowUsers");
     private static final List<String> HTTP_ONLY_KEYS =
             List.of("subdomain", "customDomains", "hostHeaderRewrite", "httpUser", "httpPassword");
@@ -178,7 +179,7 @@ public final class AgentConfigLoader {
                 for (String domain : customDomains) {
                     claim(t, "customDomains", domain.toLowerCase(Locale.ROOT), hosts, "domain '" + domain + "'");
                 }
-            } else if (TunnelConfig.STCP.equals(type) || TunnelConfig.SUDP.equals(type)) {
+            } else if (type != null && VISITOR_TYPES.contains(type)) {
                 for (String key : HTTP_ONLY_KEYS) {
                     if (t.has(key)) {
                         t.problem(key, "only valid for http tunnels (this tunnel is " + type + ")");
@@ -207,7 +208,7 @@ public final class AgentConfigLoader {
             if (type != null && TUNNEL_TYPES.contains(type) && !VISITOR_TYPES.contains(type)) {
                 for (String key : SECRET_ONLY_KEYS) {
                     if (t.has(key)) {
-                        t.problem(key, "only valid for stcp and sudp tunnels (this tunnel is " + type + ")");
+                        t.problem(key, "only valid for stcp, sudp and xtcp tunnels (this tunnel is " + type + ")");
                     }
                 }
             }

@@ -58,6 +58,11 @@ public record TunnelConfig(
     public static final String STCP = "stcp";
     /** The {@code type} of a secret UDP tunnel: reached only by visitors holding its secret, encrypted end to end. */
     public static final String SUDP = "sudp";
+    /**
+     * The {@code type} of a peer-to-peer secret TCP tunnel: like {@value #STCP}, but visitors punch a UDP path to the
+     * owner and relay through the node only when that fails.
+     */
+    public static final String XTCP = "xtcp";
 
     public TunnelConfig {
         customDomains = List.copyOf(customDomains);
@@ -107,7 +112,7 @@ public record TunnelConfig(
 
     /** True for the types reached only through visitors ({@value #STCP}, {@value #SUDP}). */
     public boolean secret() {
-        return STCP.equals(type) || SUDP.equals(type);
+        return STCP.equals(type) || SUDP.equals(type) || XTCP.equals(type);
     }
 
     // Records print every component; an agent that logs its tunnels must not log a password.

@@ -177,7 +177,7 @@ class AgentConfigLoaderTest {
     @Test
     void unsupportedTypeListsTheSupportedOnes() {
         assertThat(failure(SERVER + "[[tunnels]]\nname = \"files\"\ntype = \"ftp\"\nlocalPort = 21\n")).containsExactly(
-                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http, https, stcp, sudp) (tunnel 'files')");
+                "tunnels[0].type: unsupported tunnel type 'ftp' (supported: tcp, udp, http, https, stcp, sudp, xtcp) (tunnel 'files')");
     }
 
     @Test

@@ -87,7 +87,7 @@ class SecretTunnelConfigTest {
                         + "them with [[visitors]] or `fluxctl visit` (tunnel 'ssh')",
                 "tunnels[0].secretKey: required key is missing: stcp tunnels need the secret their visitors must hold "
                         + "(tunnel 'ssh')",
-                "tunnels[1].secretKey: only valid for stcp and sudp tunnels (this tunnel is tcp) (tunnel 'web')");
+                "tunnels[1].secretKey: only valid for stcp, sudp and xtcp tunnels (this tunnel is tcp) (tunnel 'web')");
     }
 
     @Test
@@ -113,7 +113,7 @@ class SecretTunnelConfigTest {
                 secretKey = "s"
                 bindPort = 6000
                 """)).containsExactly(
-                "visitors[0].type: unsupported visitor type 'tcp' (supported: stcp, sudp) (visitor 'a')",
+                "visitors[0].type: unsupported visitor type 'tcp' (supported: stcp, sudp, xtcp) (visitor 'a')",
                 "visitors[0].serverName: 'no spaces' is not a tunnel name (expected: 1..64 of A-Z a-z 0-9 _ . -) "
                         + "(visitor 'a')",
                 "visitors[0].secretKey: required key is missing (visitor 'a')",

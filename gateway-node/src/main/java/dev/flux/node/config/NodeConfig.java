@@ -27,6 +27,8 @@ import java.util.List;
  * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
  * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
  * @param admin the health and metrics listener ({@code [admin]}); null when off (the default)
+ * @param p2pPort the UDP port of the peer-to-peer (xtcp) rendezvous on {@code bindAddr}; 0 picks a free port, -1
+ *                disables xtcp (visitors then always relay through the node)
  */
 public record NodeConfig(
         String bindAddr,
@@ -44,7 +46,37 @@ public record NodeConfig(
         ControlPlaneConfig controlPlane,
         HttpsConfig https,
         List<StaticMapping> staticMappings,
-        AdminConfig admin) {
+        AdminConfig admin,
+        int p2pPort) {
+
+    /** A node's settings with the rendezvous on any free UDP port and no admin listener. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, null, 0);
+    }
+
+    /** A node's settings with the rendezvous on any free UDP port. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings,
+                      AdminConfig admin) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, admin, 0);
+    }
+
+    /** A node's settings without an admin listener. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings,
+                      int p2pPort) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, null, p2pPort);
+    }
 
     public NodeConfig {
         allowPorts = List.copyOf(allowPorts);
@@ -59,7 +91,7 @@ public record NodeConfig(
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
                       ControlPlaneConfig controlPlane) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED, List.of(), null);
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, HttpsConfig.DISABLED, List.of());
     }
 
     /** A standalone node's settings: tokens from the file, no control plane. */

@@ -105,10 +105,12 @@ public final class NodeConfigLoader {
         List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
         AdminConfig admin = admin(root.table("admin"));
 
+        int p2pPort = root.integer("p2pPort", bindPort, -1, 65535);
+
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
                 subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
-                staticMappings, admin);
+                staticMappings, admin, p2pPort);
     }
 
     /** {@code [admin] bind}: {@code host:port}, {@code [v6]:port}, or {@code :port} / {@code port} for loopback. */

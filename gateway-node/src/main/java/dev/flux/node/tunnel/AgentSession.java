@@ -7,7 +7,11 @@ import dev.flux.protocol.control.ControlMessage;
 import dev.flux.protocol.control.Login;
 import dev.flux.protocol.control.LoginAccepted;
 import dev.flux.protocol.control.LoginRejected;
+import dev.flux.node.p2p.Rendezvous;
 import dev.flux.protocol.control.OpenVisit;
+import dev.flux.protocol.control.PeerCandidates;
+import dev.flux.protocol.control.PeerConnect;
+import dev.flux.protocol.control.PeerRejected;
 import dev.flux.protocol.control.VisitRejected;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.control.TunnelClosed;
@@ -258,6 +262,10 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 }
             } else if (msg instanceof OpenVisit v) {
                 visit(v);
+            } else if (msg instanceof PeerConnect p) {
+                peerConnect(p);
+            } else if (msg instanceof PeerCandidates c) {
+                server.rendezvous().candidates(AgentSession.this, c);
             } else if (msg instanceof Login) {
                 log.info("agent {} logged in twice; closing", agentName);
                 channel.close();
@@ -408,9 +416,10 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
                 case "tcp" -> server.bindTcp(this, r);
                 case "udp" -> server.bindUdp(this, r);
                 case "https" -> registerHttps(r);
-                case "stcp", "sudp" -> registerSecret(r);
+                case "stcp", "sudp", "xtcp" -> registerSecret(r);
                 default -> throw new TunnelRejectedException("tunnel type '" + r.tunnelType()
-                        + "' is not supported by this node (supported: tcp, udp, http, https, stcp, sudp)", false);
+                        + "' is not supported by this node (supported: tcp, udp, http, https, stcp, sudp, xtcp)",
+                        false);
             }
         } catch (TunnelRejectedException e) {
             pending.remove(r.name());
@@ -468,6 +477,30 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             return;
         }
         tunnel.visit(this, v);
+    }
+
+    /** A visitor of this session asks for a peer-to-peer session with the owner of an xtcp tunnel. */
+    private void peerConnect(PeerConnect p) {
+        SecretTunnel tunnel;
+        try {
+            tunnel = registry().secretTunnel(p.serverName(), p.serverUser(), token.name());
+        } catch (TunnelRejectedException e) {
+            send(new PeerRejected(p.requestId(), e.getMessage()));
+            return;
+        }
+        String refusal = !"xtcp".equals(tunnel.type()) ? "tunnel '" + p.serverName() + "' is " + tunnel.type()
+                + ", not xtcp; set the visitor's type to " + tunnel.type()
+                : !tunnel.allows(token) ? token.name() + " is not allowed to visit tunnel '" + p.serverName() + "'"
+                : server.rendezvous().port() < 0 ? "this node has peer-to-peer disabled (p2pPort = -1)" : null;
+        if (refusal != null) {
+            log.info("[{}] peer-to-peer request from {} refused: {}", p.serverName(), agentName, refusal);
+            send(new PeerRejected(p.requestId(), refusal));
+            return;
+        }
+        AgentSession owner = tunnel.session();
+        server.rendezvous().open(tunnel.name(), p.requestId(),
+                new Rendezvous.Peer(this, token.name() + "@" + agentName, this::sendControl),
+                new Rendezvous.Peer(owner, owner.token().name() + "@" + owner.agentName(), owner::sendControl));
     }
 
     /** Sends a control message to this agent; any thread. */

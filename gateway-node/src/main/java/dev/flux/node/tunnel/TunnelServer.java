@@ -2,6 +2,7 @@ package dev.flux.node.tunnel;
 
 import dev.flux.node.config.NodeConfig;
 import dev.flux.node.tls.HttpsCertificates;
+import dev.flux.node.p2p.Rendezvous;
 import dev.flux.protocol.FluxVersion;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.net.Transports;
@@ -99,6 +100,13 @@ public final class TunnelServer {
         return registry;
     }
 
+    private final Rendezvous rendezvous = new Rendezvous();
+
+    /** The peer-to-peer rendezvous; its {@code port()} is -1 when {@code p2pPort = -1} disabled it. */
+    public Rendezvous rendezvous() {
+        return rendezvous;
+    }
+
     NodeConfig config() {
         return config;
     }
@@ -167,6 +175,9 @@ public final class TunnelServer {
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("listening for agents on {}:{} (TLS 1.3, {} transport)", bound.getAddress().getHostAddress(),
                 bound.getPort(), Transports.name());
+        if (config.p2pPort() >= 0) {
+            rendezvous.start(workerGroup, config.bindAddr(), config.p2pPort());
+        }
         return bound;
     }
 
@@ -174,6 +185,7 @@ public final class TunnelServer {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        rendezvous.stop();
         for (AgentSession s : registry.sessions()) {
             s.channel().close().syncUninterruptibly();
         }

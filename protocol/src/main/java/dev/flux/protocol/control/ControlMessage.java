@@ -9,5 +9,6 @@ package dev.flux.protocol.control;
  */
 public sealed interface ControlMessage
         permits Login, LoginAccepted, LoginRejected, RegisterTunnel, TunnelReady, TunnelRejected,
-        UnregisterTunnel, TunnelClosed, OpenVisit, VisitRejected {
+        UnregisterTunnel, TunnelClosed, OpenVisit, VisitRejected,
+        PeerConnect, PeerSession, PeerCandidates, PeerRejected {
 }

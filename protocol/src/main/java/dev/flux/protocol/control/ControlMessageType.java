@@ -15,7 +15,11 @@ public enum ControlMessageType {
     UNREGISTER_TUNNEL(UnregisterTunnel.class, 1),
     TUNNEL_CLOSED(TunnelClosed.class, 1),
     OPEN_VISIT(OpenVisit.class, 1),
-    VISIT_REJECTED(VisitRejected.class, 1);
+    VISIT_REJECTED(VisitRejected.class, 1),
+    PEER_CONNECT(PeerConnect.class, 1),
+    PEER_SESSION(PeerSession.class, 1),
+    PEER_CANDIDATES(PeerCandidates.class, 1),
+    PEER_REJECTED(PeerRejected.class, 1);
 
     private static final Map<String, ControlMessageType> BY_WIRE_NAME = new HashMap<>();
     private static final Map<Class<?>, ControlMessageType> BY_CLASS = new HashMap<>();

@@ -50,6 +50,22 @@ public final class SecretKeys {
                 hkdf(salt, ikm, info("o2v", tunnel)));
     }
 
+    /**
+     * The key that authenticates the punch datagrams of one peer-to-peer session of an xtcp tunnel:
+     * HKDF-SHA256(salt = sessionId, IKM = UTF-8(secret), info = "flux-p2p/1 punch " || UTF-8(tunnel)). Only the
+     * two holders of the secret can make a punch the other accepts; the session id (fresh per session) keeps a punch
+     * of one session from being replayed into another.
+     */
+    public static byte[] punchKey(String secret, String tunnel, byte[] sessionId) {
+        return hkdf(sessionId, secret.getBytes(StandardCharsets.UTF_8),
+                ("flux-p2p/1 punch " + tunnel).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** HMAC-SHA256 of {@code data} under {@code key}, for the punch datagrams. */
+    public static byte[] mac(byte[] key, byte[] data) {
+        return hmac(key, data);
+    }
+
     private static byte[] info(String purpose, String tunnel) {
         return ("flux-e2e/1 " + purpose + " " + tunnel).getBytes(StandardCharsets.UTF_8);
     }

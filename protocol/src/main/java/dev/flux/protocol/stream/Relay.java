@@ -9,9 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -54,8 +52,8 @@ public final class Relay extends ChannelInboundHandlerAdapter {
     public static void bridge(Channel publicSide, Channel localSide, TrafficCounter counter) {
         publicSide.pipeline().addLast("relay", new Relay(localSide, counter, true));
         localSide.pipeline().addLast("relay", new Relay(publicSide, counter, false));
-        publicSide.config().setAutoRead(true);
-        localSide.config().setAutoRead(true);
+        resumeReading(publicSide);
+        resumeReading(localSide);
     }
 
     @Override
@@ -104,7 +102,8 @@ public final class Relay extends ChannelInboundHandlerAdapter {
      * while its output still carries the other direction.
      */
     private static void resumeReading(Channel ch) {
-        if (ch instanceof DuplexChannel d && d.isInputShutdown()) {
+        // a socket only: a QUIC stream (xtcp) is input-shut when its FIN arrives, with data still to be read
+        if (ch instanceof SocketChannel d && d.isInputShutdown()) {
             return;
         }
         ch.config().setAutoRead(true);
@@ -122,7 +121,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
         if (!peer.isActive()) {
             return;
         }
-        if (peer instanceof Http2StreamChannel) {
+        if (StreamFrameAdapter.isStream(peer)) {
             StreamFrameAdapter.endStream(peer);
         } else if (peer instanceof SocketChannel socket) {
             socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
@@ -164,7 +163,7 @@ public final class Relay extends ChannelInboundHandlerAdapter {
             ch.close();
             return;
         }
-        ChannelFuture flushed = ch instanceof Http2StreamChannel
+        ChannelFuture flushed = StreamFrameAdapter.isStream(ch)
                 ? StreamFrameAdapter.endStream(ch)
                 : ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
         flushed.addListener(ChannelFutureListener.CLOSE);

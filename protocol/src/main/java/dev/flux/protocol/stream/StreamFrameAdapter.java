@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 
 /**
@@ -56,6 +57,21 @@ public final class StreamFrameAdapter extends ChannelDuplexHandler {
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    private static final AttributeKey<Boolean> FRAMED = AttributeKey.valueOf("flux.stream.framed");
+
+    /**
+     * Marks a channel that is not an HTTP/2 stream but carries a stream's pipeline and ends its output the same way,
+     * with {@link #endStream} (an xtcp QUIC stream, whose adapter turns END_STREAM into a FIN).
+     */
+    public static void markStream(Channel ch) {
+        ch.attr(FRAMED).set(Boolean.TRUE);
+    }
+
+    /** True for an HTTP/2 stream or a channel marked with {@link #markStream}: its output ends with END_STREAM. */
+    public static boolean isStream(Channel ch) {
+        return ch instanceof Http2StreamChannel || Boolean.TRUE.equals(ch.attr(FRAMED).get());
     }
 
     private static final AttributeKey<ChannelFuture> ENDED = AttributeKey.valueOf("flux.stream.ended");

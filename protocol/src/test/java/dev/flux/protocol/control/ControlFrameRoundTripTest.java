@@ -52,7 +52,16 @@ class ControlFrameRoundTripTest {
                         List.of("alice", "bob")),
                 new OpenVisit(7, "stcp", "ssh", null),
                 new OpenVisit(Long.MAX_VALUE, "sudp", "dns", "alice"),
-                new VisitRejected(7, "no secret tunnel named 'ssh' on this node"));
+                new VisitRejected(7, "no secret tunnel named 'ssh' on this node"),
+                new PeerConnect(3, "ssh", null),
+                new PeerConnect(Long.MAX_VALUE, "ssh", "alice"),
+                new PeerSession(3, "ssh", "00112233445566778899aabbccddeeff", PeerSession.VISITOR, 7000,
+                        "alice@203.0.113.7:51820"),
+                new PeerSession(0, "ssh", "00112233445566778899aabbccddeeff", PeerSession.OWNER, 7000, "bob@host"),
+                new PeerCandidates("00112233445566778899aabbccddeeff", List.of("203.0.113.7:51820", "10.0.0.2:51820",
+                        "[2001:db8::1]:4000")),
+                new PeerCandidates("00112233445566778899aabbccddeeff", null),
+                new PeerRejected(3, "this node has peer-to-peer disabled (p2pPort = -1)"));
     }
 
     /** A conversation of several frames, short enough to be split at every byte quickly. */
@@ -112,7 +121,8 @@ class ControlFrameRoundTripTest {
     void wireNamesAreKebabCase() {
         assertThat(Arrays.stream(ControlMessageType.values()).map(ControlMessageType::wireName))
                 .containsExactly("login", "login-accepted", "login-rejected", "register-tunnel", "tunnel-ready",
-                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed", "open-visit", "visit-rejected");
+                        "tunnel-rejected", "unregister-tunnel", "tunnel-closed", "open-visit", "visit-rejected",
+                        "peer-connect", "peer-session", "peer-candidates", "peer-rejected");
         for (ControlMessageType t : ControlMessageType.values()) {
             assertThat(ControlMessageType.forWireName(t.wireName())).isSameAs(t);
             assertThat(t.version()).isEqualTo(1);

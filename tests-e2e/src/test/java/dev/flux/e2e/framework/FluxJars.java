@@ -46,6 +46,16 @@ final class FluxJars {
         return command(jar("flux.fluxctlJar", "client-cli"), FLUXCTL_JVM_OPTIONS, args);
     }
 
+    /** A main class of the test classpath, run with the test JVM's {@code java} and a small heap. */
+    static List<String> testTool(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private static List<String> command(Path jar, List<String> extraJvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

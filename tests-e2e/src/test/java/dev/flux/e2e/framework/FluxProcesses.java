@@ -101,6 +101,26 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         return AgentProcess.start(this, uniqueName(name), dir, node, tunnelsTemplate, values);
     }
 
+    /**
+     * Starts a program inside the network namespace {@code netns} ({@code ip netns exec}, which needs root); returns
+     * at once. {@code program} is {@code node}, {@code fluxctl}, or the name of a main class of the test classpath
+     * (a test tool such as a service or client that must run inside the namespace too).
+     */
+    public ManagedProcess startInNamespace(String netns, String name, Path dir, String program, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", netns));
+        command.addAll(switch (program) {
+            case "node" -> FluxJars.node(args);
+            case "fluxctl" -> FluxJars.fluxctl(args);
+            default -> FluxJars.testTool(program, args);
+        });
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir, e);
+        }
+        return start(uniqueName(name), command, dir);
+    }
+
     synchronized ManagedProcess start(String name, List<String> command, Path workDir) {
         return start(name, command, workDir, Map.of());
     }
