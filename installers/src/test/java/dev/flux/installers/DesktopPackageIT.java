@@ -31,6 +31,9 @@ class DesktopPackageIT {
     private static final Pattern MAIN_WINDOW = Pattern.compile(
             "\"FLUX Gateway\": \\(\"dev\\.flux\\.desktop\\.FluxDesktop\".*?(\\d+)x(\\d+)\\+(-?\\d+)\\+(-?\\d+)");
 
+    /** The tray icon: AWT's embedded frame inside the tray's window, with its size and absolute position. */
+    private static final Pattern TRAY_ICON = Pattern.compile(
+            "\"JavaEmbeddedFrame\": \\([^)]*\\)\\s+(\\d+)x(\\d+)\\+-?\\d+\\+-?\\d+\\s+\\+(-?\\d+)\\+(-?\\d+)");
     private static Process xvfb;
     private static String display;
 
@@ -70,7 +73,25 @@ class DesktopPackageIT {
                 .doesNotContain("javafx", "java.compiler", "jdk.jshell");
         assertThat(image.resolve("lib/runtime/bin/java")).doesNotExist();
 
-        showsMainWindow(launcher, Packages.dir().resolveSibling("desktop-app-image.png"));
+        // With a tray on the display (trayer, a standalone system tray), the app's icon goes into it.
+        Process tray = null;
+        if (Proc.onPath("trayer") && display != null) {
+            ProcessBuilder trayer = new ProcessBuilder("trayer", "--edge", "top", "--align", "right", "--widthtype",
+                    "request", "--height", "32").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            trayer.environment().put("DISPLAY", display);
+            tray = trayer.start();
+        } else {
+            System.out.println("SKIPPED the tray icon check: trayer is not on the PATH"
+                    + " (Debian: apt-get install trayer)");
+        }
+        try {
+            showsMainWindow(launcher, Packages.dir().resolveSibling("desktop-app-image.png"), tray != null);
+        } finally {
+            if (tray != null) {
+                Proc.kill(tray);
+            }
+        }
     }
 
     @Test
@@ -100,11 +121,14 @@ class DesktopPackageIT {
         assertThat(icon.getHeight()).isEqualTo(256);
 
         showsMainWindow(root.resolve("opt/flux-desktop/bin/flux-desktop"),
-                Packages.dir().resolveSibling("desktop-deb.png"));
+                Packages.dir().resolveSibling("desktop-deb.png"), false);
     }
 
-    /** Starts the app, waits for its main window, saves a screenshot and checks the window is drawn. */
-    private void showsMainWindow(Path launcher, Path screenshot) throws Exception {
+    /**
+     * Starts the app, waits for its main window, saves a screenshot and checks the window is drawn; with
+     * {@code trayIcon}, also that its icon is embedded in the display's tray and drawn there.
+     */
+    private void showsMainWindow(Path launcher, Path screenshot, boolean trayIcon) throws Exception {
         Packages.requireTool("Xvfb", "the app needs an X display; Debian: apt-get install xvfb");
         Packages.requireTool("xwininfo", "it finds the app's window; Debian: apt-get install x11-utils");
         Packages.requireTool("xwd", "it takes the screenshot; Debian: apt-get install x11-apps");
@@ -144,6 +168,30 @@ class DesktopPackageIT {
             assertThat(colors).as("colours in the window's area of %s (a drawn screen has many)", screenshot)
                     .isGreaterThanOrEqualTo(16);
             assertThat(app.isAlive()).as("the app keeps running; its log:\n%s", Files.readString(log)).isTrue();
+            if (trayIcon) {
+                // AWT adds the icon on its own thread: wait for it to be embedded and drawn.
+                long trayDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                String tree;
+                int blue = 0;
+                do {
+                    tree = Proc.ok("xwininfo", "-display", display, "-root", "-tree");
+                    Matcher icon = TRAY_ICON.matcher(tree);
+                    if (icon.find()) {
+                        Path dump = temp.resolve("tray.xwd");
+                        Proc.ok("sh", "-c", "xwd -display \"$0\" -root -silent > \"$1\"", display, dump.toString());
+                        shot = Xwd.read(dump);
+                        blue = bluePixels(shot, Integer.parseInt(icon.group(3)), Integer.parseInt(icon.group(4)),
+                                Integer.parseInt(icon.group(1)), Integer.parseInt(icon.group(2)));
+                    }
+                    if (blue <= 50) {
+                        Thread.sleep(500);
+                    }
+                } while (blue <= 50 && System.nanoTime() < trayDeadline);
+                ImageIO.write(shot, "png", screenshot.toFile());
+                assertThat(TRAY_ICON.matcher(tree).find()).as("the app's icon embedded in the tray; windows:\n%s",
+                        tree).isTrue();
+                assertThat(blue).as("pixels of the icon's blue in the tray (%s)", screenshot).isGreaterThan(50);
+            }
         } finally {
             Proc.kill(app);
         }
@@ -162,6 +210,20 @@ class DesktopPackageIT {
                     Files.readString(log)).isLessThan(deadline);
             Thread.sleep(500);
         }
+    }
+
+    /** Pixels of the tray icon's blue (#2563eb, give or take) in the area. */
+    private static int bluePixels(BufferedImage image, int x, int y, int width, int height) {
+        int blue = 0;
+        for (int i = Math.max(x, 0); i < Math.min(x + width, image.getWidth()); i++) {
+            for (int j = Math.max(y, 0); j < Math.min(y + height, image.getHeight()); j++) {
+                int rgb = image.getRGB(i, j);
+                boolean iconBlue = Math.abs(((rgb >> 16) & 0xff) - 0x25) < 24
+                        && Math.abs(((rgb >> 8) & 0xff) - 0x63) < 24 && Math.abs((rgb & 0xff) - 0xeb) < 24;
+                blue += iconBlue ? 1 : 0;
+            }
+        }
+        return blue;
     }
 
     private static int distinctColors(BufferedImage image, int x, int y, int width, int height) {
