@@ -163,13 +163,13 @@ class NodeApiController {
     record TunnelRequest(long userId, long tokenId, @NotBlank String name, @NotBlank String type,
                          @NotBlank @Size(max = 255) String localTarget, @Nullable String subdomain,
                          @Nullable String customDomain, @Nullable Integer remotePort,
-                         @Nullable String tlsTermination) {
+                         @Nullable String tlsTermination, @Nullable List<String> allowUsers) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AuthorizedTunnel(long tunnelId, @Nullable String subdomain, @Nullable String customDomain,
                             @Nullable Integer remotePort, @Nullable String basicAuth,
-                            @Nullable String tlsTermination, TunnelPolicies policies) {
+                            @Nullable String tlsTermination, TunnelPolicies policies, List<String> allowUsers) {
         @Override
         public String toString() {
             return "AuthorizedTunnel[tunnelId=" + tunnelId + "]";
@@ -198,11 +198,12 @@ class NodeApiController {
             tunnels.setLocalTarget(tunnel.id(), r.localTarget().trim());
         } else {
             tunnel = catalog.create(r.userId(), new NewTunnel(r.name(), type, r.localTarget(), r.subdomain(),
-                    r.customDomain(), r.remotePort(), null, null, r.tlsTermination()));
+                    r.customDomain(), r.remotePort(), null, null, r.tlsTermination(), null, null, null, null, null,
+                    r.allowUsers()));
             log.info("node '{}' created tunnel {}/{} for an agent", node.name(), tunnel.username(), tunnel.name());
         }
         return new AuthorizedTunnel(tunnel.id(), tunnel.subdomain(), tunnel.customDomain(), tunnel.remotePort(),
-                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies());
+                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies(), tunnel.allowUsers());
     }
 
     private static void checkMatches(Tunnel tunnel, TunnelType type, TunnelRequest r, NodePrincipal node) {

@@ -44,7 +44,7 @@ public record TunnelPolicies(List<String> allowIps, List<String> denyIps, @Nulla
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("proxyProtocol: " + e.getMessage());
             }
-            if (request.type() == TunnelType.UDP) {
+            if (request.type() == TunnelType.UDP || request.type().secret()) {
                 throw ApiException.badRequest("proxyProtocol: only tcp and http(s) tunnels send a PROXY header");
             }
         }

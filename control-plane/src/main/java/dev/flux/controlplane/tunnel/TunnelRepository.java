@@ -27,7 +27,8 @@ public class TunnelRepository {
                    url.public_host AS url_host, url.subdomain_host AS url_subdomain_host,
                    url.http_port AS url_http_port, url.https_port AS url_https_port,
                    traffic.bytes_in, traffic.bytes_out, traffic.connections,
-                   t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections
+                   t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections,
+                   t.allow_users
             FROM tunnels t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN nodes n ON n.id = t.node_id
@@ -104,6 +105,14 @@ public class TunnelRepository {
                 .update();
     }
 
+    /** Stores who may visit a secret tunnel besides its owner (user names; empty: anyone holding the secret). */
+    public void setAllowUsers(long id, List<String> allowUsers) {
+        jdbc.sql("UPDATE tunnels SET allow_users = :allowUsers WHERE id = :id")
+                .param("id", id)
+                .param("allowUsers", allowUsers.toArray(String[]::new))
+                .update();
+    }
+
     public void setRemotePort(long id, int port) {
         jdbc.sql("UPDATE tunnels SET remote_port = :port WHERE id = :id").param("id", id).param("port", port).update();
     }
@@ -123,6 +132,18 @@ public class TunnelRepository {
                 .param("userId", userId)
                 .query(TunnelRepository::map)
                 .list();
+    }
+
+    /** The name of the node that serves the tunnel now; empty while it is offline. */
+    public Optional<String> servingNode(long id) {
+        return jdbc.sql("""
+                        SELECT n.name FROM tunnels t JOIN nodes n ON n.id = t.served_by
+                        WHERE t.id = :id AND t.state = 'online'
+                          AND n.last_heartbeat_at > now() - make_interval(secs => %d)""".formatted(
+                        Node.OFFLINE_AFTER_SECONDS))
+                .param("id", id)
+                .query(String.class)
+                .optional();
     }
 
     public int countByUser(long userId) {
@@ -233,7 +254,8 @@ public class TunnelRepository {
                 rs.getString("state"), rs.getBoolean("enabled"), publicUrl, rs.getLong("bytes_in"),
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"),
-                policies(rs));
+                policies(rs), List.of((String[]) rs.getArray("allow_users").getArray()),
+                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")));
     }
 
     private static TunnelPolicies policies(ResultSet rs) throws SQLException {
