@@ -7,6 +7,7 @@ import dev.flux.client.controlplane.AgentConfiguration;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.ControlPlaneException;
 import dev.flux.client.controlplane.RemoteTunnel;
+import dev.flux.client.controlplane.SecretStore;
 import dev.flux.protocol.control.TunnelPolicy;
 import dev.flux.protocol.net.ProxyProtocol;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneAgent.class);
+    /** The tunnel types whose secret the agent reads from the {@link SecretStore}. */
+    private static final List<String> SECRET_TYPES = List.of(TunnelConfig.STCP, TunnelConfig.SUDP, "xtcp");
     /** How long one long poll waits for a change on the control plane. */
     static final int WAIT_SECONDS = 25;
 
@@ -44,6 +47,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
     private final String token;
     private final AgentListener listener;
     private final Predicate<RemoteTunnel> selection;
+    private final SecretStore secrets;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Backoff backoff = new Backoff(500, 30_000);
     private final ExecutorService requests = Executors.newCachedThreadPool(task -> {
@@ -70,6 +74,17 @@ public final class ControlPlaneAgent implements AutoCloseable {
      */
     public ControlPlaneAgent(ControlPlaneClient client, String token, AgentListener listener,
                              Predicate<RemoteTunnel> selection) {
+        this(client, token, listener, selection, SecretStore.forCurrentUser());
+    }
+
+    /**
+     * @param token     the API token: the node is logged in to with it too
+     * @param selection which of the user's enabled tunnels this agent serves (all: {@code t -> true})
+     * @param secrets   where the secrets of the user's secret tunnels (stcp, sudp, xtcp) are saved on this machine
+     */
+    public ControlPlaneAgent(ControlPlaneClient client, String token, AgentListener listener,
+                             Predicate<RemoteTunnel> selection, SecretStore secrets) {
+        this.secrets = secrets;
         this.client = client;
         this.token = token;
         this.listener = listener;
@@ -253,7 +268,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
                 continue;
             }
             try {
-                desired.put(t.name(), tunnelConfig(t));
+                desired.put(t.name(), tunnelConfig(t, secrets));
                 remote.put(t.name(), t);
             } catch (IllegalArgumentException e) {
                 log.error("[{}] cannot serve this tunnel: {}", t.name(), e.getMessage());
@@ -328,9 +343,10 @@ public final class ControlPlaneAgent implements AutoCloseable {
     /**
      * The agent's form of a tunnel from the control plane.
      *
-     * @throws IllegalArgumentException when its local target is not {@code host:port}
+     * @throws IllegalArgumentException when its local target is not {@code host:port}, or a secret tunnel's secret
+     *     is not saved on this machine
      */
-    static TunnelConfig tunnelConfig(RemoteTunnel t) {
+    static TunnelConfig tunnelConfig(RemoteTunnel t, SecretStore secrets) {
         String target = t.localTarget();
         int colon = target == null ? -1 : target.lastIndexOf(':');
         if (colon <= 0 || colon == target.length() - 1) {
@@ -360,6 +376,23 @@ public final class ControlPlaneAgent implements AutoCloseable {
         int remotePort = t.remotePort() == null ? 0 : t.remotePort();
         String tlsTermination = !TunnelConfig.HTTPS.equals(t.type()) ? null
                 : t.tlsTermination() == null ? "passthrough" : t.tlsTermination();
+        if (SECRET_TYPES.contains(t.type())) {
+            // the control plane never holds the secret: it is saved on the owner's machine
+            String secret;
+            try {
+                secret = secrets.find(t.name()).orElse(null);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            if (secret == null) {
+                throw new IllegalArgumentException("no secret for " + t.type() + " tunnel '" + t.name()
+                        + "' on this machine (" + secrets.file() + "); save the one its visitors use with `fluxctl "
+                        + "tunnel secret " + t.name() + " --secret SECRET`, or make a new one with `fluxctl tunnel "
+                        + "secret " + t.name() + " --new`");
+            }
+            return new TunnelConfig(t.name(), t.type(), host, port, 0, null, List.of(), null, null, null, null,
+                    TunnelPolicy.NONE, null, null, secret, t.allowUsers());
+        }
         RemoteTunnel.Policies p = t.policies();
         if (p == null) {
             return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,

@@ -5,12 +5,9 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
@@ -101,30 +98,11 @@ public final class CredentialStore {
     /** Saves the login, replacing the old one atomically; the file is created 0600 before the token is in it. */
     public void save(Credentials credentials) {
         StringBuilder toml = new StringBuilder("# written by fluxctl login; holds an API token: keep it private\n");
-        line(toml, "server", credentials.server());
-        line(toml, "token", credentials.token());
-        line(toml, "username", credentials.username());
-        line(toml, "tokenName", credentials.tokenName());
-        try {
-            boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-            if (posix) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(dir);
-            }
-            Path tmp = dir.resolve(FILE_NAME + ".tmp");
-            Files.deleteIfExists(tmp);
-            if (posix) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(tmp);
-            }
-            Files.writeString(tmp, toml, StandardCharsets.UTF_8);
-            Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file() + ": cannot save the login: " + e.getMessage(), e);
-        }
+        PrivateFiles.tomlLine(toml, "server", credentials.server());
+        PrivateFiles.tomlLine(toml, "token", credentials.token());
+        PrivateFiles.tomlLine(toml, "username", credentials.username());
+        PrivateFiles.tomlLine(toml, "tokenName", credentials.tokenName());
+        PrivateFiles.write(dir, FILE_NAME, toml.toString(), "cannot save the login");
     }
 
     /** Deletes the saved login; false when there was none. */
@@ -134,29 +112,5 @@ public final class CredentialStore {
         } catch (IOException e) {
             throw new UncheckedIOException(file() + ": cannot delete the saved login: " + e.getMessage(), e);
         }
-    }
-
-    private static void line(StringBuilder toml, String key, String value) {
-        if (value == null) {
-            return;
-        }
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\r' -> quoted.append("\\r");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        toml.append(key).append(" = ").append(quoted).append("\"\n");
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  * @param basicAuth   {@code user:password} visitors must give, or null
  * @param tlsTermination https: {@code passthrough} or {@code node}; null for other types (or an older control plane)
  * @param policies    IP lists, limits and PROXY protocol; null from a control plane that has none
+ * @param allowUsers  stcp/sudp/xtcp: who may visit besides the owner (empty: anyone holding the secret); null from
+ *                    a control plane that has no secret tunnels
+ * @param visitCommand stcp/sudp/xtcp: what a visitor runs, e.g. {@code fluxctl visit alice/db --secret SECRET}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteTunnel(
@@ -30,7 +33,9 @@ public record RemoteTunnel(
         Long connections,
         String basicAuth,
         String tlsTermination,
-        Policies policies) {
+        Policies policies,
+        List<String> allowUsers,
+        String visitCommand) {
 
     /**
      * A tunnel's policies as the control plane stores them.
@@ -42,6 +47,14 @@ public record RemoteTunnel(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Policies(List<String> allowIps, List<String> denyIps, String proxyProtocol, long bandwidthLimit,
                            int maxConnections) {
+    }
+
+    /** A tunnel from a control plane without secret tunnels. */
+    public RemoteTunnel(Long id, String name, String type, String localTarget, String subdomain, String customDomain,
+                        Integer remotePort, String state, Boolean enabled, String publicUrl, Long bytesIn,
+                        Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies) {
+        this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
+                bytesOut, connections, basicAuth, tlsTermination, policies, null, null);
     }
 
     /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */

@@ -290,7 +290,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                         : null;
                 AgentIdentity identity = new AgentIdentity(answer.path("username").asText() + " (token "
                         + answer.path("tokenId").asLong() + ")", 0, 0, answer.path("userId").asLong(),
-                        answer.path("tokenId").asLong());
+                        answer.path("tokenId").asLong(), answer.path("username").asText());
                 verified.put(hash, new Verified(identity, expiresAt));
                 answered();
                 return identity;
@@ -327,6 +327,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         body.put("customDomain", r.customDomains().isEmpty() ? null : r.customDomains().get(0));
         body.put("remotePort", r.remotePort() == 0 ? null : r.remotePort());
         body.put("tlsTermination", r.tlsTermination());
+        body.put("allowUsers", r.allowUsers().isEmpty() ? null : r.allowUsers());
         String key = agent.userId() + "/" + r.name();
         return client.post("tunnels/authorize", body).handle((answer, failure) -> {
             if (failure == null) {
@@ -367,9 +368,16 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         }
         String tlsTermination = answer.hasNonNull("tlsTermination") ? answer.path("tlsTermination").asText()
                 : r.tlsTermination();
+        // who may visit a secret tunnel: the control plane's list wins (an older one sends none)
+        List<String> allowUsers = r.allowUsers();
+        if (answer.path("allowUsers").isArray()) {
+            List<String> stored = new ArrayList<>();
+            answer.path("allowUsers").forEach(n -> stored.add(n.asText()));
+            allowUsers = stored;
+        }
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
                 domains, r.hostHeaderRewrite(), user, password, tlsTermination,
-                policy(r.policy(), answer.path("policies")), r.allowUsers());
+                policy(r.policy(), answer.path("policies")), allowUsers);
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 

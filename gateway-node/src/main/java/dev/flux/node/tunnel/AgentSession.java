@@ -456,7 +456,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private void visit(OpenVisit v) {
         SecretTunnel tunnel;
         try {
-            tunnel = registry().secretTunnel(v.serverName(), v.serverUser(), token.name());
+            tunnel = registry().secretTunnel(v.serverName(), v.serverUser(), token.user());
         } catch (TunnelRejectedException e) {
             log.info("[{}] visit from {} refused: {}", v.serverName(), agentName, e.getMessage());
             send(new VisitRejected(v.visitId(), e.getMessage()));
