@@ -81,7 +81,8 @@ final class TunnelAddCommand implements Callable<Integer> {
     List<String> denyIps;
 
     @Option(names = "--proxy-protocol", paramLabel = "VERSION",
-            description = "tcp/http/https: send a PROXY protocol header (v1 or v2) to the local service.")
+            description = "tcp/http/https: send a PROXY protocol header (v1 or v2) to the local service; udp: v2, "
+                    + "on every datagram.")
     String proxyProtocol;
 
     @Option(names = "--bandwidth", paramLabel = "RATE",
@@ -249,14 +250,15 @@ final class TunnelAddCommand implements Callable<Integer> {
             checkAddress("--deny-ip", block);
         }
         if (proxyProtocol != null) {
+            ProxyProtocol version;
             try {
-                ProxyProtocol.parse(proxyProtocol);
+                version = ProxyProtocol.parse(proxyProtocol);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--proxy-protocol: " + e.getMessage());
             }
-            if ("udp".equals(t)) {
-                throw new ParameterException(spec.commandLine(), "--proxy-protocol is for tcp, http and https "
-                        + "tunnels");
+            if ("udp".equals(t) && version != ProxyProtocol.V2) {
+                throw new ParameterException(spec.commandLine(), "--proxy-protocol: v1 describes TCP connections "
+                        + "only; udp tunnels send v2 (a header on every datagram)");
             }
         }
         if (bandwidth != null) {

@@ -114,7 +114,7 @@ class SecretTunnelsApiTest {
                 + "are visited through the node by signed-in users, not from public addresses; choose who may visit "
                 + "with allowUsers");
         assertBadRequest(dora, Map.of("type", "stcp", "proxyProtocol", "v2"),
-                "proxyProtocol: only tcp and http(s) tunnels send a PROXY header");
+                "proxyProtocol: only tcp, udp and http(s) tunnels send a PROXY header");
         assertBadRequest(dora, Map.of("type", "tcp", "allowUsers", List.of("bob")), "allowUsers: only stcp, sudp and "
                 + "xtcp tunnels are visited by users; tcp tunnels are public (limit them with allowIps)");
         assertBadRequest(dora, Map.of("type", "stcp", "allowUsers", List.of("Bob Smith")), "allowUsers: 'Bob Smith' "

@@ -26,6 +26,8 @@ import java.util.List;
  *                     standalone mode
  * @param https the HTTPS vhost port and the certificates of tunnels whose TLS the node terminates
  * @param staticMappings ports the node forwards to fixed targets by itself, without an agent
+ * @param udpSessionIdleSeconds how long a UDP tunnel keeps a visitor's session (its stream to the agent) without a
+ *                              datagram in either direction
  */
 public record NodeConfig(
         String bindAddr,
@@ -42,9 +44,26 @@ public record NodeConfig(
         List<TokenEntry> tokens,
         ControlPlaneConfig controlPlane,
         HttpsConfig https,
-        List<StaticMapping> staticMappings) {
+        List<StaticMapping> staticMappings,
+        int udpSessionIdleSeconds) {
+
+    /** {@link #udpSessionIdleSeconds} unless node.toml says otherwise. */
+    public static final int DEFAULT_UDP_SESSION_IDLE_SECONDS = 60;
+
+    /** A node's settings with the default UDP session idle time. */
+    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
+                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
+                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
+                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings) {
+        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings,
+                DEFAULT_UDP_SESSION_IDLE_SECONDS);
+    }
 
     public NodeConfig {
+        if (udpSessionIdleSeconds <= 0) {
+            throw new IllegalArgumentException("udpSessionIdleSeconds: " + udpSessionIdleSeconds + " (expected: > 0)");
+        }
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
         https = https == null ? HttpsConfig.DISABLED : https;

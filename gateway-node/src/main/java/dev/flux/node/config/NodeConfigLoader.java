@@ -39,6 +39,8 @@ public final class NodeConfigLoader {
     static final List<PortRange> DEFAULT_ALLOW_PORTS = List.of(new PortRange(20000, 29999));
     static final String DEFAULT_DATA_DIR = "flux-node-data";
     static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 15;
+    /** A day: a UDP session idle longer than that holds a stream and a table entry for nothing. */
+    static final int MAX_UDP_SESSION_IDLE_SECONDS = 86_400;
     static final int MIN_PLAIN_TOKEN_LENGTH = 16;
     static final int DEFAULT_CONTROL_PLANE_TIMEOUT_SECONDS = 10;
 
@@ -98,11 +100,13 @@ public final class NodeConfigLoader {
         HttpsConfig https = new HttpsConfig(root.integer("vhostHTTPSPort", -1, -1, 65535), certificates(root));
 
         List<NodeConfig.StaticMapping> staticMappings = StaticMappingsLoader.staticMappings(root, allowPorts);
+        int udpSessionIdleSeconds = root.integer("udpSessionIdleSeconds",
+                NodeConfig.DEFAULT_UDP_SESSION_IDLE_SECONDS, 1, MAX_UDP_SESSION_IDLE_SECONDS);
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
                 subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
-                staticMappings);
+                staticMappings, udpSessionIdleSeconds);
     }
 
     /** The {@code [[certificates]]} tables; every file is read now so that a bad one stops the node at start. */
