@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
     private final Function<String, HttpTunnel> tunnels;
+    private final Predicate<String> unhealthy;
     /** {@code http} or {@code https}: what the visitor spoke, for {@code X-Forwarded-Proto}. */
     private final String scheme;
     /** A connection must complete its first request head this soon, so idle or trickling clients cannot pile up. */
@@ -60,10 +62,17 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private boolean upgrading;
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
-        this(registry::httpTunnel, "http", firstRequestTimeoutMillis);
+        this(registry::httpTunnel, "http", firstRequestTimeoutMillis, registry::unhealthy);
     }
 
     VhostHandler(Function<String, HttpTunnel> tunnels, String scheme, long firstRequestTimeoutMillis) {
+        this(tunnels, scheme, firstRequestTimeoutMillis, host -> false);
+    }
+
+    /** @param unhealthy whether a host without a tunnel has one whose local service fails its health check */
+    VhostHandler(Function<String, HttpTunnel> tunnels, String scheme, long firstRequestTimeoutMillis,
+                 Predicate<String> unhealthy) {
+        this.unhealthy = unhealthy;
         this.tunnels = tunnels;
         this.scheme = scheme;
         this.firstRequestTimeoutMillis = firstRequestTimeoutMillis;
@@ -122,6 +131,12 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         }
         String host = hostOf(req.headers().get(HttpHeaderNames.HOST));
         HttpTunnel routed = host == null ? null : tunnels.apply(host);
+        if (routed == null && host != null && unhealthy.test(host)) {
+            reject(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                    "The tunnel serving " + host + " is connected, but its local service is failing its health "
+                    + "check, so its agent took it out of service. Try again shortly.");
+            return;
+        }
         if (routed == null) {
             reject(ctx, req, HttpResponseStatus.NOT_FOUND, "No tunnel here",
                     host == null ? "The request has no Host header, so no tunnel can be chosen."

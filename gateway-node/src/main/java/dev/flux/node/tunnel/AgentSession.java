@@ -251,10 +251,17 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof UnregisterTunnel u) {
                 Tunnel t = tunnels.remove(u.name());
                 if (t != null) {
+                    boolean alone = t.group() == null;
                     t.close();
+                    if (alone && UnregisterTunnel.UNHEALTHY.equals(u.reason()) && t instanceof HttpTunnel h
+                            && !h.secure()) {
+                        registry().markUnhealthy(h);
+                    }
                     registry().releaseTunnelSlot(token);
                     server.gate().tunnelOffline(t);
                     log.info("[{}] tunnel closed (removed by the agent)", t.name());
+                } else {
+                    registry().clearUnhealthy(AgentSession.this, u.name());
                 }
             } else if (msg instanceof OpenVisit v) {
                 visit(v);
