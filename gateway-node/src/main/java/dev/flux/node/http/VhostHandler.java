@@ -60,6 +60,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private HttpTunnel tunnel;
     private Http2StreamChannel stream;
     private boolean upgrading;
+    /** On the stream of a grouped tunnel: when its responses end, so the next request may go to another member. */
+    private ResponseBoundaries responses;
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
         this(registry::httpTunnel, "http", firstRequestTimeoutMillis, registry::unhealthy);
@@ -151,8 +153,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             Relay.closeOnFlush(ctx.channel());
             return;
         }
-        // a group spreads connections over its members; later requests on this connection stay with its member
-        HttpTunnel target = tunnel != null ? tunnel : (HttpTunnel) routed.pick();
+        // a group spreads requests over its members, round-robin; a connection that upgraded (WebSocket) or whose
+        // responses cannot be followed stays with its member
+        HttpTunnel target = tunnel == null || switchable() ? (HttpTunnel) routed.pick() : tunnel;
         if (!target.admits((InetSocketAddress) ctx.channel().remoteAddress())) {
             reject(ctx, req, HttpResponseStatus.FORBIDDEN, "Access denied",
                     "Your address may not use the tunnel serving " + host + ".");
@@ -168,6 +171,11 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         upgrading = req.headers().contains(HttpHeaderNames.UPGRADE)
                 && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         if (state == State.RELAYING) {
+            // a member at its connection limit leaves the request with the current one
+            if (target != tunnel && target.admitsConnection()) {
+                switchTo(ctx, req, target);
+                return;
+            }
             forward(ctx, req);
             return;
         }
@@ -180,6 +188,53 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         tunnel = target;
         target.limitBandwidth(ctx.channel());
         open(ctx, req);
+    }
+
+    /** Whether the next request may go to another member: a grouped route, plain HTTP so far, readable responses. */
+    private boolean switchable() {
+        return route != null && route.grouped() && !upgrading && state == State.RELAYING && responses != null
+                && responses.readable();
+    }
+
+    /**
+     * Moves a keep-alive connection to another member of its group for {@code req}: once every response of the
+     * current member has ended (requests that follow meanwhile wait), the current stream is let go and a stream to
+     * {@code target} carries {@code req} and what follows.
+     */
+    private void switchTo(ChannelHandlerContext ctx, HttpRequest req, HttpTunnel target) {
+        state = State.OPENING;
+        // first: during a replay of held requests the ones after it are still held
+        pending.addFirst(req);
+        ctx.channel().config().setAutoRead(false);
+        Http2StreamChannel old = stream;
+        ResponseBoundaries watched = responses;
+        ChannelHandlerContext watchedCtx = old.pipeline().context(watched);
+        if (watchedCtx == null) {
+            // the stream is gone (and takes the connection with it)
+            releasePending();
+            state = State.REJECTED;
+            ctx.close();
+            return;
+        }
+        watched.whenIdle(watchedCtx, () -> {
+            Channel publicChannel = ctx.channel();
+            publicChannel.flush();
+            if (old.pipeline().get("relay") != null) {
+                old.pipeline().remove("relay");
+            }
+            if (publicChannel.pipeline().get("relay") != null) {
+                publicChannel.pipeline().remove("relay");
+            }
+            Relay.closeOnFlush(old);
+            if (!publicChannel.isActive()) {
+                releasePending();
+                return;
+            }
+            tunnel.counter().connectionClosed();
+            tunnel = target;
+            target.counter().connectionOpened();
+            connect(ctx, target);
+        });
     }
 
     private void rewrite(ChannelHandlerContext ctx, HttpRequest req, String host, HttpTunnel target) {
@@ -208,7 +263,14 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         publicChannel.config().setAutoRead(false);
         HttpTunnel t = tunnel;
         t.counter().connectionOpened();
-        publicChannel.closeFuture().addListener(f -> t.counter().connectionClosed());
+        // the member serving the connection when it closes (it may change between requests in a group)
+        publicChannel.closeFuture().addListener(f -> tunnel.counter().connectionClosed());
+        connect(ctx, t);
+    }
+
+    /** Opens the stream to {@code t} for the held requests, first moving the connection to its agent's loop. */
+    private void connect(ChannelHandlerContext ctx, HttpTunnel t) {
+        Channel publicChannel = ctx.channel();
         String client = addressOf(publicChannel.remoteAddress());
         EventLoop agentLoop = t.eventLoop();
         if (publicChannel.eventLoop() == agentLoop) {
@@ -242,6 +304,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 s.pipeline().addLast(StreamFrameAdapter.INSTANCE);
                 s.pipeline().addLast("encoder", new HttpRequestEncoder());
                 s.pipeline().addLast(new AgentAnswer(publicChannel, t));
+                if (route.grouped()) {
+                    s.pipeline().addLast("responses", new ResponseBoundaries());
+                }
             }
         }).addListener(f -> publicChannel.eventLoop().execute(() -> {
             if (!f.isSuccess()) {
@@ -251,6 +316,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             stream = (Http2StreamChannel) f.getNow();
+            responses = stream.pipeline().get(ResponseBoundaries.class);
             if (!publicChannel.isActive()) {
                 Relay.closeOnFlush(stream);
                 releasePending();
@@ -262,7 +328,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
             forward(ctx, pending.poll());
             Object msg;
-            while ((msg = pending.poll()) != null) {
+            // a held request that moves to another member stops the replay; the rest waits for that stream
+            while (state == State.RELAYING && (msg = pending.poll()) != null) {
                 channelRead(ctx, msg);
             }
             ctx.fireChannelReadComplete();
@@ -275,6 +342,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             // content of a request that was refused, or bytes before any request
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (msg instanceof HttpRequest r && responses != null) {
+            responses.requestSent(r.method());
         }
         ctx.fireChannelRead(msg);
         if (upgrading && msg instanceof LastHttpContent && state == State.RELAYING) {
