@@ -12,6 +12,7 @@ import dev.flux.node.tunnel.TunnelRejectedException;
 import dev.flux.protocol.auth.Tokens;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.control.TunnelPolicy;
+import dev.flux.protocol.tls.NodeCertificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     private volatile NodeInfo info;
     private volatile boolean registered;
     private volatile boolean closed;
+    private volatile CertificateSink certificateSink;
     private volatile int heartbeatSeconds = 5;
     private volatile String nodeName;
     private long retryMillis = 1000;
@@ -332,6 +334,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         return client.post("tunnels/authorize", body).handle((answer, failure) -> {
             if (failure == null) {
                 grants.put(key, answer);
+                installCertificate(r.name(), answer);
                 return grant(r, answer);
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -350,6 +353,36 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                     "control plane unreachable; the node cannot check the tunnel now and will when it is back",
                     true));
         });
+    }
+
+    /**
+     * Where certificates the control plane hands over go (the node's HTTPS certificates): an https tunnel the node
+     * terminates on a custom domain comes with the certificate its owner uploaded.
+     */
+    public void onCertificate(CertificateSink sink) {
+        this.certificateSink = sink;
+    }
+
+    /** Takes a domain's certificate for the HTTPS vhost. */
+    @FunctionalInterface
+    public interface CertificateSink {
+        void add(String domain, NodeCertificate certificate) throws java.io.IOException;
+    }
+
+    /** Installs the certificate that came with a grant, if any; a bad one is logged (the tunnel is then refused). */
+    private void installCertificate(String tunnel, JsonNode answer) {
+        JsonNode c = answer.path("certificate");
+        CertificateSink sink = certificateSink;
+        if (!c.isObject() || sink == null) {
+            return;
+        }
+        String domain = c.path("domain").asText();
+        try {
+            sink.add(domain, NodeCertificate.parse(c.path("chainPem").asText(), c.path("keyPem").asText()));
+            log.info("[{}] using the certificate uploaded for {}", tunnel, domain);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("[{}] the certificate uploaded for {} cannot be used: {}", tunnel, domain, e.getMessage());
+        }
     }
 
     /** The registration as the control plane granted it: its subdomain, domain, port and password win. */
