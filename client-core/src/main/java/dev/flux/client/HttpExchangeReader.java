@@ -2,6 +2,9 @@ package dev.flux.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 
 /**
  * Reads one HTTP/1.1 exchange off the bytes of a connection the agent made itself (a replay from the inspector),
@@ -46,6 +49,34 @@ public final class HttpExchangeReader {
     public HttpExchange finish() {
         observer.connectionClosed();
         return exchange;
+    }
+
+    /**
+     * Sends {@code request} (a whole HTTP/1.1 request) on {@code socket} and reads until its response ended, the
+     * socket closed or {@code maxResponseBytes} were read.
+     *
+     * @return the exchange, or null when the connection closed before a response began
+     * @throws IOException when writing fails, or reading fails (or times out) before the response was complete
+     */
+    public HttpExchange exchange(Socket socket, byte[] request, long maxResponseBytes) throws IOException {
+        request(request, 0, request.length);
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int r;
+        try {
+            while (exchange == null && total < maxResponseBytes && (r = in.read(buf)) > 0) {
+                total += r;
+                response(buf, 0, r);
+            }
+        } catch (IOException e) {
+            if (exchange == null) {
+                throw e;
+            }
+        }
+        return finish();
     }
 
     private static ByteBuf wrap(byte[] bytes, int offset, int length) {

@@ -21,10 +21,12 @@ import dev.flux.desktop.settings.DesktopSettings;
 import dev.flux.desktop.settings.SettingsStore;
 import dev.flux.desktop.settings.SettingsView;
 import dev.flux.desktop.settings.SettingsViewModel;
+import dev.flux.desktop.settings.WeChatSettingsStore;
 import dev.flux.desktop.tray.TrayMenu;
 import dev.flux.desktop.tunnels.TunnelsView;
 import dev.flux.desktop.tunnels.TunnelsViewModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -59,10 +61,12 @@ public final class FluxDesktop extends Application {
                 System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
         int adminPort = Integer.getInteger("flux.desktop.adminPort", LocalAdminClient.DEFAULT_PORT);
         EventLog events = new EventLog();
-        context = new DesktopContext(new BackgroundTasks(Platform::runLater), new AgentHost(events, adminPort),
+        AgentHost agent = new AgentHost(events, adminPort);
+        new WeChatSettingsStore(configDir).keep(agent.inspector());
+        context = new DesktopContext(new BackgroundTasks(Platform::runLater), agent,
                 events, new CredentialStore(configDir), new SettingsStore(configDir),
-                new Autostart(Autostart.directory(System.getenv(), Path.of(System.getProperty("user.home"))),
-                        launchCommand()),
+                Autostart.forSystem(System.getProperty("os.name"), System.getenv(),
+                        Path.of(System.getProperty("user.home")), launchCommand()),
                 url -> getHostServices().showDocument(url));
     }
 
@@ -209,13 +213,18 @@ public final class FluxDesktop extends Application {
     }
 
     /** How the autostart entry starts this app: this JVM's java with this jar. */
-    private static String launchCommand() {
+    /** How the app was started: its packaged launcher (jpackage), else this JVM with this jar. */
+    private static List<String> launchCommand() {
+        String launcher = System.getProperty("jpackage.app-path");
+        if (launcher != null && !launcher.isBlank()) {
+            return List.of(launcher);
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
             Path jar = Path.of(FluxDesktop.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return "\"" + java + "\" -jar \"" + jar + "\"";
+            return List.of(java, "-jar", jar.toString());
         } catch (Exception e) {
-            return "\"" + java + "\" -jar flux-desktop.jar";
+            return List.of(java, "-jar", "flux-desktop.jar");
         }
     }
 }

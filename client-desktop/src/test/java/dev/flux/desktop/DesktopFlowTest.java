@@ -67,7 +67,8 @@ class DesktopFlowTest {
         web = LocalWebServer.start();
         controlPlane = flux.startControlPlane(dir);
         admin = ControlPlaneClient.admin(controlPlane);
-        node = flux.startNode(dir, controlPlane, admin.createNode("edge"));
+        // Under localhost, so the public URLs resolve here (to the loopback address) as they would for a real domain.
+        node = flux.startNode(dir, controlPlane, admin.createNode("edge", "localhost"), "", "localhost");
         adminPort = Ports.free();
         System.setProperty("flux.desktop.configDir", dir.resolve("desktop-config").toString());
         System.setProperty("flux.desktop.adminPort", Integer.toString(adminPort));
@@ -174,6 +175,8 @@ class DesktopFlowTest {
         });
         await("WeChat mode on").atMost(Duration.ofSeconds(5))
                 .until(() -> "WeChat mode is on for tunnel desk.".equals(text("#wechatResult")));
+        assertThat(java.nio.file.Files.readString(dir.resolve("desktop-config/wechat.properties")))
+                .as("WeChat mode kept for the next start").contains("desk.token=myToken123");
         String wechatTarget = "/wx?signature=" + WeChatSignature.sign("myToken123", "1714036504", "42")
                 + "&timestamp=1714036504&nonce=42";
         byte[] xml = ("<xml><ToUserName>gh_1</ToUserName><FromUserName>oUser</FromUserName><CreateTime>1714036504"
@@ -186,6 +189,22 @@ class DesktopFlowTest {
         }
         await("the WeChat message in the inspector with its badge").atMost(Duration.ofSeconds(5))
                 .until(() -> inspectorLine(wechatTarget, "WeChat message · signature valid") != null);
+        // "Send test message": made and signed as WeChat would, sent to the tunnel's public URL, answered by the
+        // local server, and listed in the inspector with a valid signature.
+        robot.interact(() -> {
+            robot.lookup("#wechatTestPath").queryAs(TextField.class).setText("/wx-test");
+            robot.lookup("#wechatTestContent").queryAs(TextField.class).setText("from the app");
+            robot.lookup("#wechatSend").queryAs(javafx.scene.control.Button.class).fire();
+        });
+        await("the test message answered").atMost(Duration.ofSeconds(10))
+                .until(() -> !text("#wechatResult").isEmpty() || !text("#wechatError").isEmpty());
+        assertThat(text("#wechatError")).isEmpty();
+        assertThat(text("#wechatResult")).startsWith("Your server answered 200 in ");
+        assertThat(text("#wechatResult")).endsWith(": {\"path\":\"/wx-test\"}");
+        assertThat(web.requests("/wx-test")).isEqualTo(1);
+        await("the test message in the inspector with its badge").atMost(Duration.ofSeconds(5))
+                .until(() -> inspectorTable().getItems().stream().anyMatch(r -> r.path().startsWith("/wx-test?")
+                        && r.wechat().equals("WeChat message · signature valid")));
         Screenshots.take(robot, "inspector");
         robot.clickOn("#settingsTab");
         Screenshots.take(robot, "settings");

@@ -20,7 +20,8 @@ public final class TestContexts {
         EventLog events = new EventLog();
         return new DesktopContext(new BackgroundTasks(Runnable::run), new AgentHost(events, 0), events,
                 new CredentialStore(dir.resolve("config")), new SettingsStore(dir.resolve("config")),
-                new Autostart(dir.resolve("autostart"), "java -jar flux-desktop.jar"), opened::add);
+                Autostart.xdg(dir.resolve("autostart"), List.of("java", "-jar", "flux-desktop.jar")),
+                opened::add);
     }
 
     public static DesktopContext create(Path dir) {

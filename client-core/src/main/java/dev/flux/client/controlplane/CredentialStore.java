@@ -2,6 +2,7 @@ package dev.flux.client.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.flux.protocol.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,11 +99,16 @@ public final class CredentialStore {
     /** Saves the login, replacing the old one atomically; the file is created 0600 before the token is in it. */
     public void save(Credentials credentials) {
         StringBuilder toml = new StringBuilder("# written by fluxctl login; holds an API token: keep it private\n");
-        PrivateFiles.tomlLine(toml, "server", credentials.server());
-        PrivateFiles.tomlLine(toml, "token", credentials.token());
-        PrivateFiles.tomlLine(toml, "username", credentials.username());
-        PrivateFiles.tomlLine(toml, "tokenName", credentials.tokenName());
-        PrivateFiles.write(dir, FILE_NAME, toml.toString(), "cannot save the login");
+        line(toml, "server", credentials.server());
+        line(toml, "token", credentials.token());
+        line(toml, "username", credentials.username());
+        line(toml, "tokenName", credentials.tokenName());
+        try {
+            PrivateFiles.createDirectories(dir);
+            PrivateFiles.write(file(), toml.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file() + ": cannot save the login: " + e.getMessage(), e);
+        }
     }
 
     /** Deletes the saved login; false when there was none. */
@@ -112,5 +118,30 @@ public final class CredentialStore {
         } catch (IOException e) {
             throw new UncheckedIOException(file() + ": cannot delete the saved login: " + e.getMessage(), e);
         }
+    }
+
+    /** Appends {@code key = "value"}, the value a TOML basic string; nothing for a null value. */
+    static void line(StringBuilder toml, String key, String value) {
+        if (value == null) {
+            return;
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                case '\t' -> quoted.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        quoted.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        toml.append(key).append(" = ").append(quoted).append("\"\n");
     }
 }

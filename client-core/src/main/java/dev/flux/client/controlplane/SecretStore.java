@@ -2,7 +2,9 @@ package dev.flux.client.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.flux.protocol.files.PrivateFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,8 +69,14 @@ public final class SecretStore {
         all.put(name, secret);
         StringBuilder toml = new StringBuilder("# written by fluxctl: the secrets of your secret tunnels, by tunnel "
                 + "name; keep it private\n");
-        all.forEach((tunnel, value) -> PrivateFiles.tomlLine(toml, "\"" + tunnel + "\"", value));
-        PrivateFiles.write(dir, FILE_NAME, toml.toString(), "cannot save the secret of tunnel '" + name + "'");
+        all.forEach((tunnel, value) -> CredentialStore.line(toml, "\"" + tunnel + "\"", value));
+        try {
+            PrivateFiles.createDirectories(dir);
+            PrivateFiles.write(file(), toml.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file() + ": cannot save the secret of tunnel '" + name + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     private Map<String, String> load() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -72,6 +73,7 @@ public final class RequestInspector {
     private final RequestReplayer replayer;
     private final Function<String, Optional<TunnelTarget>> tunnels;
     private final Map<String, WeChatConfig> wechat = new ConcurrentHashMap<>();
+    private volatile Consumer<Map<String, WeChatConfig>> wechatChanged = settings -> { };
 
     /** @param tunnels finds a tunnel of the running agent by name */
     public RequestInspector(RequestCapture capture, Function<String, Optional<TunnelTarget>> tunnels) {
@@ -91,6 +93,14 @@ public final class RequestInspector {
         } else {
             wechat.put(tunnel, config);
         }
+    }
+
+    /**
+     * Called with all tunnels' WeChat settings after the API ({@code PUT}/{@code DELETE /api/wechat/{tunnel}})
+     * changed them, e.g. to keep them for the next start.
+     */
+    public void onWeChatChange(Consumer<Map<String, WeChatConfig>> listener) {
+        this.wechatChanged = listener;
     }
 
     /** Whether {@link #handle} answers this path. */
@@ -185,6 +195,7 @@ public final class RequestInspector {
         if (seg.length == 3) {
             if (method.equals("DELETE")) {
                 wechat.remove(tunnel);
+                wechatChanged.accept(Map.copyOf(wechat));
                 return new Response(204, null, null);
             }
             allow(method, "PUT");
@@ -195,6 +206,7 @@ public final class RequestInspector {
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, "invalid_wechat_settings", e.getMessage());
             }
+            wechatChanged.accept(Map.copyOf(wechat));
             return new Response(204, null, null);
         }
         if (seg.length == 4 && seg[3].equals("test-message")) {

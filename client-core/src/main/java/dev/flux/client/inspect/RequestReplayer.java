@@ -6,7 +6,6 @@ import dev.flux.client.HttpHeader;
 import dev.flux.client.HttpMessageCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -101,34 +100,20 @@ public final class RequestReplayer {
         byte[] request = out.toByteArray();
 
         HttpExchangeReader reader = new HttpExchangeReader(original.tunnel(), capture.settings().maxBodyBytes());
-        reader.request(request, 0, request.length);
         Instant time = Instant.now();
         long start = System.nanoTime();
+        HttpExchange done;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[16 * 1024];
-            long total = 0;
-            int r;
-            while (reader.exchange() == null && total < MAX_RESPONSE_BYTES && (r = in.read(buf)) > 0) {
-                total += r;
-                reader.response(buf, 0, r);
-            }
+            done = reader.exchange(socket, request, MAX_RESPONSE_BYTES);
         } catch (SocketTimeoutException e) {
-            if (reader.exchange() == null) {
-                throw new ReplayException("local_service_timeout", "the local service at " + host + ":" + port
-                        + " did not answer the replay in time");
-            }
+            throw new ReplayException("local_service_timeout", "the local service at " + host + ":" + port
+                    + " did not answer the replay in time");
         } catch (IOException e) {
-            if (reader.exchange() == null) {
-                throw new ReplayException("local_service_unreachable", "cannot replay to the local service at "
-                        + host + ":" + port + ": " + e.getMessage() + " (is it running?)");
-            }
+            throw new ReplayException("local_service_unreachable", "cannot replay to the local service at "
+                    + host + ":" + port + ": " + e.getMessage() + " (is it running?)");
         }
-        HttpExchange done = reader.finish();
         long millis = (System.nanoTime() - start) / 1_000_000;
         HttpMessageCapture requestCapture = done != null ? done.request()
                 : new HttpMessageCapture(List.of(), new byte[0], 0, false);

@@ -56,6 +56,48 @@ class WeChatCryptoTest {
                 .isEqualTo(encrypt);
     }
 
+    /**
+     * The example values WeChat publishes with its message-encryption sample code ({@code WXBizMsgCrypt}): the
+     * fixed 16 random bytes {@code aaaabbbbccccdddd} give exactly the published {@code Encrypt} texts.
+     */
+    @Test
+    void matchesWeChatsPublishedExamples() {
+        WeChatCrypto crypto = new WeChatCrypto(KEY, APP_ID);
+        byte[] random = "aaaabbbbccccdddd".getBytes(StandardCharsets.US_ASCII);
+        String short1 = "我是中文abcd123";
+        String encrypted1 = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==";
+        assertThat(crypto.encrypt(short1, random)).isEqualTo(encrypted1);
+        assertThat(crypto.decrypt(encrypted1)).isEqualTo(new WeChatCrypto.Decrypted(short1, APP_ID));
+
+        String video = "<xml><ToUserName><![CDATA[oia2Tj我是中文jewbmiOUlr6X-1crbLOvLw]]></ToUserName>"
+                + "<FromUserName><![CDATA[gh_7f083739789a]]></FromUserName><CreateTime>1407743423</CreateTime>"
+                + "<MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[eYJ1MbwPRJtOvIEabaxHs7TX2D-HV71s79GU"
+                + "xqdUkjm6Gs2Ed1KF3ulAOA9H1xG0]]></MediaId><Title><![CDATA[testCallBackReplyVideo]]></Title>"
+                + "<Description><![CDATA[testCallBackReplyVideo]]></Description></Video></xml>";
+        String encrypted2 = "jn1L23DB+6ELqJ+6bruv23M2GmYfkv0xBh2h+XTBOKVKcgDFHle6gqcZ1cZrk3e1qjPQ1F4RsLWzQRG9udbKWesxlku"
+                + "pqcEcW7ZQweImX9+wLMa0GaUzpkycA8+IamDBxn5loLgZpnS7fVAbExOkK5DYHBmv5tptA9tklE/fTIILHR8HLXa5nQvFb3tYPKAl"
+                + "HF3rtTeayNf0QuM+UW/wM9enGIDIJHF7CLHiDNAYxr+r+OrJCmPQyTy8cVWlu9iSvOHPT/77bZqJucQHQ04sq7KZI27OcqpQNSto2"
+                + "OdHCoTccjggX5Z9Mma0nMJBU+jLKJ38YB1fBIz+vBzsYjrTmFQ44YfeEuZ+xRTQwr92vhA9OxchWVINGC50qE/6lmkwWTwGX9wtQp"
+                + "sJKhP+oS7rvTY8+VdzETdfakjkwQ5/Xka042OlUb1/slTwo4RscuQ+RdxSGvDahxAJ6+EAjLt9d8igHngxIbf6YyqqROxuxqIeIch"
+                + "3CssH/LqRs+iAcILvApYZckqmA7FNERspKA5f8GoJ9sv8xmGvZ9Yrf57cExWtnX8aCMMaBropU/1k+hKP5LVdzbWCG0hGwx/dQudY"
+                + "R/eXp3P0XxjlFiy+9DMlaFExWUZQDajPkdPrEeOwofJb";
+        assertThat(crypto.encrypt(video, random)).isEqualTo(encrypted2);
+        assertThat(crypto.decrypt(encrypted2).message()).isEqualTo(video);
+    }
+
+    /** WeChat's published URL-verification example: the msg_signature checks and the echostr decrypts. */
+    @Test
+    void verifiesWeChatsPublishedUrlCheck() {
+        String token = "QDG6eK";
+        String echo = "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+        assertThat(WeChatSignature.sign(token, "1409659589", "263014780", echo))
+                .isEqualTo("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3");
+        WeChatCrypto crypto = new WeChatCrypto("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7");
+        WeChatCrypto.Decrypted decrypted = crypto.decrypt(echo);
+        assertThat(decrypted.appId()).isEqualTo("wx5823bf96d3bd56c7");
+        assertThat(decrypted.message()).isNotBlank();
+    }
+
     @Test
     void wrongKeyAppIdOrTextAreSaidSo() {
         String encrypted = new WeChatCrypto(KEY, APP_ID).encrypt(XML);

@@ -1,30 +1,78 @@
 package dev.flux.desktop.settings;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * "Start at sign-in" on Linux desktops: an XDG autostart entry, {@code $XDG_CONFIG_HOME/autostart/flux-desktop.desktop}
- * (else {@code ~/.config/autostart}), which GNOME, KDE, Xfce and the others run when the user signs in. macOS and
- * Windows are described in docs/desktop.md.
+ * "Start at sign-in", the way each desktop does it:
+ * <ul>
+ *   <li>Linux: an XDG autostart entry, {@code $XDG_CONFIG_HOME/autostart/flux-desktop.desktop} (else
+ *       {@code ~/.config/autostart}), which GNOME, KDE, Xfce and the others run when the user signs in;</li>
+ *   <li>macOS: a launch agent, {@code ~/Library/LaunchAgents/dev.flux.desktop.plist} with {@code RunAtLoad};</li>
+ *   <li>Windows: the value {@code FLUX Gateway} under {@code HKCU\Software\Microsoft\Windows\CurrentVersion\Run},
+ *       set and removed with {@code reg.exe}.</li>
+ * </ul>
  */
 public final class Autostart {
 
     public static final String FILE_NAME = "flux-desktop.desktop";
+    public static final String PLIST_NAME = "dev.flux.desktop.plist";
+    static final String RUN_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run";
+    static final String RUN_VALUE = "FLUX Gateway";
 
+    /** Runs a command, returning its exit code; how the Windows registry is changed (with {@code reg.exe}). */
+    @FunctionalInterface
+    public interface Commands {
+        int run(List<String> command) throws IOException;
+    }
+
+    private enum Kind { XDG, LAUNCH_AGENT, WINDOWS_RUN_KEY }
+
+    private final Kind kind;
     private final Path file;
-    private final String command;
+    private final List<String> command;
+    private final Commands commands;
 
-    /**
-     * @param command the command line that starts the app, e.g. {@code "/usr/bin/java" -jar "/opt/flux/flux-desktop.jar"}
-     */
-    public Autostart(Path autostartDir, String command) {
-        this.file = autostartDir.resolve(FILE_NAME);
-        this.command = command;
+    private Autostart(Kind kind, Path file, List<String> command, Commands commands) {
+        this.kind = kind;
+        this.file = file;
+        this.command = List.copyOf(command);
+        this.commands = commands;
+    }
+
+    /** The XDG autostart entry in {@code autostartDir} (Linux and other freedesktop systems). */
+    public static Autostart xdg(Path autostartDir, List<String> command) {
+        return new Autostart(Kind.XDG, autostartDir.resolve(FILE_NAME), command, null);
+    }
+
+    /** The launch agent in {@code launchAgentsDir} (macOS: {@code ~/Library/LaunchAgents}). */
+    public static Autostart launchAgent(Path launchAgentsDir, List<String> command) {
+        return new Autostart(Kind.LAUNCH_AGENT, launchAgentsDir.resolve(PLIST_NAME), command, null);
+    }
+
+    /** The current user's Run key (Windows), changed through {@code commands}. */
+    public static Autostart windowsRunKey(List<String> command, Commands commands) {
+        return new Autostart(Kind.WINDOWS_RUN_KEY, null, command, commands);
+    }
+
+    /** The way of this system ({@code os.name}). */
+    public static Autostart forSystem(String osName, Map<String, String> env, Path home, List<String> command) {
+        String os = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            return windowsRunKey(command, Autostart::runQuietly);
+        }
+        if (os.startsWith("mac")) {
+            return launchAgent(home.resolve("Library").resolve("LaunchAgents"), command);
+        }
+        return xdg(directory(env, home), command);
     }
 
     /** The autostart directory of the XDG base directory specification. */
@@ -33,23 +81,53 @@ public final class Autostart {
         return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config")).resolve("autostart");
     }
 
+    /** The entry's file; null on Windows, where it is a registry value. */
     public Path file() {
         return file;
     }
 
+    /** Where the entry is, as a user would look for it. */
+    public String location() {
+        return file != null ? file.toString() : RUN_KEY + "\\" + RUN_VALUE;
+    }
+
     public boolean isEnabled() {
-        return Files.isRegularFile(file);
+        if (kind != Kind.WINDOWS_RUN_KEY) {
+            return Files.isRegularFile(file);
+        }
+        return reg(List.of("reg", "query", RUN_KEY, "/v", RUN_VALUE)) == 0;
     }
 
     /** Writes or deletes the entry. */
     public void set(boolean enabled) {
+        if (kind == Kind.WINDOWS_RUN_KEY) {
+            List<String> reg = enabled
+                    ? List.of("reg", "add", RUN_KEY, "/v", RUN_VALUE, "/t", "REG_SZ", "/d", windowsCommandLine(), "/f")
+                    : List.of("reg", "delete", RUN_KEY, "/v", RUN_VALUE, "/f");
+            int exit = reg(reg);
+            if (exit != 0 && (enabled || isEnabled())) {
+                throw new UncheckedIOException(new IOException("reg.exe exited with " + exit + " when "
+                        + (enabled ? "adding" : "removing") + " " + location()));
+            }
+            return;
+        }
         try {
             if (!enabled) {
                 Files.deleteIfExists(file);
                 return;
             }
             Files.createDirectories(file.getParent());
-            Files.writeString(file, """
+            Files.writeString(file, entry(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot " + (enabled ? "write" : "delete")
+                    + " the autostart entry: " + e.getMessage(), e);
+        }
+    }
+
+    /** What is written: the desktop entry, the plist, or the Run value's command line. */
+    String entry() {
+        return switch (kind) {
+            case XDG -> """
                     [Desktop Entry]
                     Type=Application
                     Name=FLUX Gateway
@@ -57,10 +135,70 @@ public final class Autostart {
                     Exec=%s
                     Terminal=false
                     X-GNOME-Autostart-enabled=true
-                    """.formatted(command), StandardCharsets.UTF_8);
+                    """.formatted(command.stream().map(Autostart::xdgQuote).collect(Collectors.joining(" ")));
+            case LAUNCH_AGENT -> """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                    <plist version="1.0">
+                    <dict>
+                      <key>Label</key>
+                      <string>dev.flux.desktop</string>
+                      <key>ProgramArguments</key>
+                      <array>
+                    %s  </array>
+                      <key>RunAtLoad</key>
+                      <true/>
+                      <key>ProcessType</key>
+                      <string>Interactive</string>
+                    </dict>
+                    </plist>
+                    """.formatted(command.stream().map(a -> "    <string>" + xmlEscape(a) + "</string>\n")
+                    .collect(Collectors.joining()));
+            case WINDOWS_RUN_KEY -> windowsCommandLine();
+        };
+    }
+
+    private String windowsCommandLine() {
+        return command.stream().map(a -> a.isEmpty() || a.matches(".*[\\s\"].*")
+                ? "\"" + a.replace("\"", "\\\"") + "\"" : a).collect(Collectors.joining(" "));
+    }
+
+    /** Quoting of the Desktop Entry specification's Exec key. */
+    static String xdgQuote(String arg) {
+        arg = arg.replace("%", "%%"); // % starts a field code
+        if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+            return arg;
+        }
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : arg.toCharArray()) {
+            if (c == '"' || c == '`' || c == '$' || c == '\\') {
+                q.append('\\');
+            }
+            q.append(c);
+        }
+        return q.append('"').toString();
+    }
+
+    private static String xmlEscape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private int reg(List<String> args) {
+        try {
+            return commands.run(args);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot " + (enabled ? "write" : "delete")
-                    + " the autostart entry: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot run reg.exe to change " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int runQuietly(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroy();
+            throw new InterruptedIOException("stopped waiting for " + command.get(0));
         }
     }
 }

@@ -8,14 +8,12 @@ import dev.flux.controlplane.token.TokenIssuer;
 import dev.flux.controlplane.user.User;
 import dev.flux.controlplane.user.UserRepository;
 import dev.flux.protocol.auth.Tokens;
+import dev.flux.protocol.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -78,7 +76,7 @@ class LocalStack {
             Files.createDirectories(dir);
             ensureNode();
             ensureAdminToken();
-            write(dir.resolve(READY_FILE), "ready\n");
+            PrivateFiles.write(dir.resolve(READY_FILE), "ready\n");
             log.info("local stack: node credential and administrator token are in {}", dir.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the local stack in " + dir.toAbsolutePath(), e);
@@ -104,7 +102,7 @@ class LocalStack {
         nodes.insertIfAbsent(NODE_NAME, "127.0.0.1", SUBDOMAIN_HOST, new PortRange(20000, 29999),
                         Tokens.hash(credential))
                 .orElseThrow(() -> new IllegalStateException("node '" + NODE_NAME + "' was created concurrently"));
-        write(credentialFile, credential + "\n");
+        PrivateFiles.write(credentialFile, credential + "\n");
     }
 
     private void ensureAdminToken() throws IOException {
@@ -122,17 +120,6 @@ class LocalStack {
         User user = admin.orElseThrow(() -> new IllegalStateException("no administrator '" + adminUsername + "'"));
         String secret = issuer.issue(user.id(), true, "local stack", EnumSet.of(Scope.TUNNELS, Scope.ADMIN), null,
                 "system").secret();
-        write(tokenFile, secret + "\n");
-    }
-
-    /** Writes a file readable by its owner only, replacing it in one step. */
-    private static void write(Path file, String content) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.write(tokenFile, secret + "\n");
     }
 }

@@ -57,8 +57,13 @@ public final class ControlPlaneClient {
 
     /** Registers a node; returns its credential (shown only once). */
     public String createNode(String name) {
+        return createNode(name, NodeProcess.SUBDOMAIN_HOST);
+    }
+
+    /** Registers a node that serves HTTP tunnels under {@code subdomainHost}; returns its credential. */
+    public String createNode(String name, String subdomainHost) {
         return post("/api/v1/nodes", Map.of("name", name, "publicHost", "127.0.0.1",
-                "subdomainHost", NodeProcess.SUBDOMAIN_HOST)).get("credential").asText();
+                "subdomainHost", subdomainHost)).get("credential").asText();
     }
 
     /** This client's bearer token. */

@@ -55,6 +55,17 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         return NodeProcess.startManaged(this, uniqueName("node"), dir, controlPlane, credential, topLevelConfig);
     }
 
+    /**
+     * Like {@link #startNode(Path, ControlPlaneProcess, String, String)}, serving HTTP tunnels under
+     * {@code subdomainHost} (register the node with the same one: {@link ControlPlaneClient#createNode(String,
+     * String)}).
+     */
+    public NodeProcess startNode(Path dir, ControlPlaneProcess controlPlane, String credential,
+                                 String topLevelConfig, String subdomainHost) {
+        return NodeProcess.startManaged(this, uniqueName("node"), dir, controlPlane, credential, topLevelConfig,
+                subdomainHost);
+    }
+
     /** Starts a control plane on its embedded PostgreSQL; returns when it serves. */
     public ControlPlaneProcess startControlPlane(Path dir) {
         return ControlPlaneProcess.start(this, uniqueName("control-plane"), dir);

@@ -106,12 +106,18 @@ public final class NodeProcess {
 
     static NodeProcess startManaged(FluxProcesses processes, String name, Path parentDir,
                                     ControlPlaneProcess controlPlane, String credential, String topLevelConfig) {
+        return startManaged(processes, name, parentDir, controlPlane, credential, topLevelConfig, SUBDOMAIN_HOST);
+    }
+
+    static NodeProcess startManaged(FluxProcesses processes, String name, Path parentDir,
+                                    ControlPlaneProcess controlPlane, String credential, String topLevelConfig,
+                                    String subdomainHost) {
         Path dir = parentDir.resolve(name);
         NodeProcess node = new NodeProcess(processes, name, dir, Ports.free(), Ports.free());
         node.writeConfigAndLaunch(topLevelConfig + Template.render(CONTROL_PLANE_CONFIG_TEMPLATE, Map.of(
                 "bindPort", node.bindPort,
                 "vhostPort", node.vhostPort,
-                "subdomainHost", SUBDOMAIN_HOST,
+                "subdomainHost", subdomainHost,
                 "controlPlaneUrl", controlPlane.url(),
                 "credential", credential)));
         return node;
