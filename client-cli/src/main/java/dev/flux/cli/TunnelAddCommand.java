@@ -33,8 +33,6 @@ import picocli.CommandLine.Spec;
 final class TunnelAddCommand implements Callable<Integer> {
 
     private static final List<String> TYPES = List.of("http", "https", "tcp", "udp", "stcp", "sudp", "xtcp");
-    /** Reached only by visitors holding the secret, through the node: no public address. */
-    private static final List<String> SECRET_TYPES = List.of("stcp", "sudp", "xtcp");
 
     @Spec
     CommandSpec spec;
@@ -131,7 +129,7 @@ final class TunnelAddCommand implements Callable<Integer> {
         Credentials login = configDir.require();
         RemoteTunnel created = TunnelCommand.client(login).createTunnel(request);
         PrintWriter out = spec.commandLine().getOut();
-        if (SECRET_TYPES.contains(request.type())) {
+        if (SecretStore.TUNNEL_TYPES.contains(request.type())) {
             saveSecret(out, login, created);
         } else {
             out.println("tunnel " + created.name() + " created: " + (created.publicUrl() != null
@@ -208,7 +206,7 @@ final class TunnelAddCommand implements Callable<Integer> {
 
     /** A secret tunnel has no public address (nor IP lists); --secret and --allow-user are for secret tunnels only. */
     private void checkSecretOptions(String t) {
-        if (!SECRET_TYPES.contains(t)) {
+        if (!SecretStore.TUNNEL_TYPES.contains(t)) {
             if (secret != null || allowUsers != null) {
                 throw new ParameterException(spec.commandLine(), (secret != null ? "--secret" : "--allow-user")
                         + " is for secret tunnels (stcp, sudp, xtcp); a " + t + " tunnel is public");
@@ -224,10 +222,7 @@ final class TunnelAddCommand implements Callable<Integer> {
                     + "no public address; visitors reach them with `fluxctl visit` and the secret (choose who with "
                     + "--allow-user)");
         }
-        if (secret != null && (secret.isBlank() || secret.chars().anyMatch(Character::isISOControl))) {
-            throw new ParameterException(spec.commandLine(), "--secret: empty or with control characters (expected: "
-                    + "the secret visitors will give; omit it for a new random one)");
-        }
+        checkSecret(spec, secret, "the secret visitors will give; omit it for a new random one");
         for (String user : allowUsers == null ? List.<String>of() : allowUsers) {
             if (!user.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
                 throw new ParameterException(spec.commandLine(), "--allow-user: '" + user + "' is not a user name "
@@ -279,6 +274,14 @@ final class TunnelAddCommand implements Callable<Integer> {
             AddressRules.of(List.of(block), List.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses a {@code --secret} value that is blank or holds control characters, before anything is saved. */
+    static void checkSecret(CommandSpec spec, String secret, String expected) {
+        if (secret != null && (secret.isBlank() || secret.chars().anyMatch(Character::isISOControl))) {
+            throw new ParameterException(spec.commandLine(), "--secret: empty or with control characters (expected: "
+                    + expected + ")");
         }
     }
 

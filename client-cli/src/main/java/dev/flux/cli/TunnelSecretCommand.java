@@ -5,7 +5,6 @@ import dev.flux.client.controlplane.Credentials;
 import dev.flux.client.controlplane.RemoteTunnel;
 import dev.flux.client.controlplane.SecretStore;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,8 +25,6 @@ import picocli.CommandLine.Spec;
     "  fluxctl tunnel secret db --new           (a new random one, printed once; old visitors stop getting in)",
     "The control plane never sees the secret."})
 final class TunnelSecretCommand implements Callable<Integer> {
-
-    private static final List<String> SECRET_TYPES = List.of("stcp", "sudp", "xtcp");
 
     @Spec
     CommandSpec spec;
@@ -57,16 +53,13 @@ final class TunnelSecretCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (value.secret != null && (value.secret.isBlank() || value.secret.chars().anyMatch(Character::isISOControl))) {
-            throw new ParameterException(spec.commandLine(), "--secret: empty or with control characters (expected: "
-                    + "the secret its visitors use; or --new for a new one)");
-        }
+        TunnelAddCommand.checkSecret(spec, value.secret, "the secret its visitors use; or --new for a new one");
         Credentials login = configDir.require();
         RemoteTunnel tunnel = TunnelCommand.client(login).tunnels().stream()
                 .filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> new CliFailure(ExitCodes.USAGE, "you have no tunnel named '" + name + "'; create "
                         + "it with `fluxctl tunnel add stcp PORT --name " + name + "`"));
-        if (!SECRET_TYPES.contains(tunnel.type())) {
+        if (!SecretStore.TUNNEL_TYPES.contains(tunnel.type())) {
             throw new CliFailure(ExitCodes.USAGE, "tunnel '" + name + "' is a " + tunnel.type() + " tunnel; only "
                     + "stcp, sudp and xtcp tunnels have a secret");
         }

@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlaneAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneAgent.class);
-    /** The tunnel types whose secret the agent reads from the {@link SecretStore}. */
-    private static final List<String> SECRET_TYPES = List.of(TunnelConfig.STCP, TunnelConfig.SUDP, "xtcp");
     /** How long one long poll waits for a change on the control plane. */
     static final int WAIT_SECONDS = 25;
 
@@ -376,7 +374,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
         int remotePort = t.remotePort() == null ? 0 : t.remotePort();
         String tlsTermination = !TunnelConfig.HTTPS.equals(t.type()) ? null
                 : t.tlsTermination() == null ? "passthrough" : t.tlsTermination();
-        if (SECRET_TYPES.contains(t.type())) {
+        if (SecretStore.TUNNEL_TYPES.contains(t.type())) {
             // the control plane never holds the secret: it is saved on the owner's machine
             String secret;
             try {

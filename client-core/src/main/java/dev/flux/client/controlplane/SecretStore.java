@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -30,6 +31,8 @@ public final class SecretStore {
 
     /** The file's name inside the configuration directory. */
     public static final String FILE_NAME = "secrets.toml";
+    /** The tunnel types that have a secret kept here: stcp, sudp and xtcp. */
+    public static final List<String> TUNNEL_TYPES = List.of("stcp", "sudp", "xtcp");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
