@@ -140,6 +140,28 @@ class HttpGroupPerRequestIntegrationTest {
         }
     }
 
+    @Test
+    void anUpgradedConnectionStaysWithTheMemberThatAcceptedTheUpgrade() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.vhostAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(request("GET", "/", ""));
+            String first = Response.read(in, "GET").body;
+            out.write(("GET /ws HTTP/1.1\r\nHost: site.tunnel.test\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = readLine(in);
+            assertThat(status).startsWith("HTTP/1.1 101");
+            String upgradedBy = readHeaders(in).get("x-served-by");
+            assertThat(upgradedBy).as("the upgrade goes round-robin like any request").isNotEqualTo(first);
+            for (int i = 0; i < 5; i++) {
+                out.write(("ping" + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(readLine(in)).isEqualTo(upgradedBy + ":ping" + i);
+            }
+        }
+    }
+
     private static byte[] request(String method, String path, String body) {
         String head = method + " " + path + " HTTP/1.1\r\nHost: site.tunnel.test\r\n"
                 + (body.isEmpty() ? "" : "Content-Length: " + body.length() + "\r\n") + "\r\n";
@@ -172,6 +194,17 @@ class HttpGroupPerRequestIntegrationTest {
                 }
                 String[] parts = line.split(" ");
                 Map<String, String> headers = readHeaders(in);
+                if ("websocket".equalsIgnoreCase(headers.get("upgrade"))) {
+                    // raw bytes from now on: echo each line, marked with the member's id
+                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "X-Served-By: " + id + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    for (String l; (l = readLine(in)) != null; ) {
+                        out.write((id + ":" + l + "\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                    return null;
+                }
                 int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
                 String body = new String(in.readNBytes(length), StandardCharsets.US_ASCII);
                 String common = "HTTP/1.1 200 OK\r\nX-Served-By: " + id + "\r\nX-Path: " + parts[1] + "\r\n";
