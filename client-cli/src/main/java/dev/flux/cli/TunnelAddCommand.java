@@ -108,6 +108,25 @@ final class TunnelAddCommand implements Callable<Integer> {
             + "besides you (repeatable; default: anyone holding the secret).")
     List<String> allowUsers;
 
+    @Option(names = "--health-check", paramLabel = "tcp|http[:PATH]", description = "Check the local service: "
+            + "tcp (it accepts a connection) or http:/healthz (GET answers --health-status); while it fails the "
+            + "tunnel is off the node (an http tunnel answers 503).")
+    String healthCheck;
+
+    @Option(names = "--health-interval", paramLabel = "SECONDS", description = "Seconds between checks (default 10).")
+    Integer healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", description = "Seconds one check may take (default 3).")
+    Integer healthTimeout;
+
+    @Option(names = "--health-failures", paramLabel = "N",
+            description = "Failed checks in a row that take the tunnel off (default 3).")
+    Integer healthFailures;
+
+    @Option(names = "--health-status", paramLabel = "CODE",
+            description = "http checks: the status that counts as healthy (default 200).")
+    Integer healthStatus;
+
     @Option(names = "--run", description = "Then serve it (and your other tunnels) in the foreground until Ctrl-C.")
     boolean run;
 
@@ -201,7 +220,29 @@ final class TunnelAddCommand implements Callable<Integer> {
         return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
                 terminate ? "node" : null, allowIps, denyIps,
                 proxyProtocol == null ? null : proxyProtocol.toLowerCase(Locale.ROOT), bandwidth, maxConnections,
-                allowUsers == null || allowUsers.isEmpty() ? null : allowUsers);
+                allowUsers == null || allowUsers.isEmpty() ? null : allowUsers, healthCheck());
+    }
+
+    /** The --health-* options as the control plane takes them; it checks the ranges and names the field. */
+    private RemoteTunnel.HealthCheck healthCheck() {
+        if (healthCheck == null) {
+            if (healthInterval != null || healthTimeout != null || healthFailures != null || healthStatus != null) {
+                throw new ParameterException(spec.commandLine(), "--health-interval/--health-timeout/"
+                        + "--health-failures/--health-status need --health-check tcp or http[:PATH]");
+            }
+            return null;
+        }
+        int colon = healthCheck.indexOf(':');
+        String kind = colon < 0 ? healthCheck : healthCheck.substring(0, colon);
+        String path = colon < 0 ? null : healthCheck.substring(colon + 1);
+        if (!kind.equals("tcp") && !kind.equals("http") || kind.equals("tcp") && path != null) {
+            throw new ParameterException(spec.commandLine(), "--health-check: '" + healthCheck + "' (expected: tcp, "
+                    + "http, or http:/PATH such as http:/healthz)");
+        }
+        if (kind.equals("tcp") && healthStatus != null) {
+            throw new ParameterException(spec.commandLine(), "--health-status is for http checks");
+        }
+        return new RemoteTunnel.HealthCheck(kind, path, healthStatus, healthInterval, healthTimeout, healthFailures);
     }
 
     /** A secret tunnel has no public address (nor IP lists); --secret and --allow-user are for secret tunnels only. */

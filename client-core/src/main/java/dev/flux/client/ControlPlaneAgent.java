@@ -1,6 +1,7 @@
 package dev.flux.client;
 
 import dev.flux.client.config.AgentConfig;
+import dev.flux.client.config.HealthCheckConfig;
 import dev.flux.client.config.TlsConfig;
 import dev.flux.client.config.TunnelConfig;
 import dev.flux.client.controlplane.AgentConfiguration;
@@ -10,6 +11,7 @@ import dev.flux.client.controlplane.RemoteTunnel;
 import dev.flux.client.controlplane.SecretStore;
 import dev.flux.protocol.control.TunnelPolicy;
 import dev.flux.protocol.net.ProxyProtocol;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -389,18 +391,31 @@ public final class ControlPlaneAgent implements AutoCloseable {
                         + "secret " + t.name() + " --new`");
             }
             return new TunnelConfig(t.name(), t.type(), host, port, 0, null, List.of(), null, null, null, null,
-                    TunnelPolicy.NONE, null, null, secret, t.allowUsers());
+                    TunnelPolicy.NONE, null, healthCheck(t.healthCheck()), secret, t.allowUsers());
         }
         RemoteTunnel.Policies p = t.policies();
         if (p == null) {
             return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
-                    password, tlsTermination);
+                    password, tlsTermination, TunnelPolicy.NONE, null, healthCheck(t.healthCheck()));
         }
         // the node takes the IP lists and limits from the control plane too; the agent sends them for older nodes
         TunnelPolicy policy = new TunnelPolicy(p.allowIps(), p.denyIps(), p.bandwidthLimit(), p.maxConnections(),
                 null, null);
         return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
                 password, tlsTermination, policy,
-                p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()), null);
+                p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()),
+                healthCheck(t.healthCheck()));
+    }
+
+    /** The agent's form of a stored health check; the control plane sets every field (older ones send none). */
+    private static HealthCheckConfig healthCheck(RemoteTunnel.HealthCheck h) {
+        if (h == null || h.type() == null) {
+            return null;
+        }
+        int interval = h.intervalSeconds() == null ? 10 : h.intervalSeconds();
+        return new HealthCheckConfig(h.type(), h.path() == null ? "/" : h.path(),
+                h.expectStatus() == null ? 200 : h.expectStatus(), Duration.ofSeconds(interval),
+                Duration.ofSeconds(Math.min(interval, h.timeoutSeconds() == null ? 3 : h.timeoutSeconds())),
+                h.failureThreshold() == null ? 3 : h.failureThreshold());
     }
 }

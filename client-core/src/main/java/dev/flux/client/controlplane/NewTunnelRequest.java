@@ -19,12 +19,23 @@ import java.util.List;
  * @param maxConnections open connections at once, or null
  * @param allowUsers  stcp/sudp/xtcp: user names that may visit besides the owner, or null for anyone holding the
  *                    secret (which is never sent)
+ * @param healthCheck the agent's check of the local service, or null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
                                Integer remotePort, String basicAuth, String tlsTermination, List<String> allowIps,
                                List<String> denyIps, String proxyProtocol, String bandwidthLimit,
-                               Integer maxConnections, List<String> allowUsers) {
+                               Integer maxConnections, List<String> allowUsers,
+                               RemoteTunnel.HealthCheck healthCheck) {
+
+    /** A request with every setting but a health check. */
+    public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
+                            Integer remotePort, String basicAuth, String tlsTermination, List<String> allowIps,
+                            List<String> denyIps, String proxyProtocol, String bandwidthLimit,
+                            Integer maxConnections, List<String> allowUsers) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, tlsTermination, allowIps,
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, null);
+    }
 
     /** A request with https settings and policies, for any type but a secret one. */
     public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param allowUsers stcp/sudp/xtcp: the user names that may visit besides the owner; empty: anyone holding the secret
  * @param visitCommand stcp/sudp/xtcp: how a visitor reaches it ({@code fluxctl visit alice/db --secret SECRET}, the
  *     secret to be had from the owner); null for other types
+ * @param healthCheck the agent's check of the local service, every field set; null for none
  */
 public record Tunnel(
         long id,
@@ -48,7 +49,8 @@ public record Tunnel(
         @Nullable String tlsTermination,
         TunnelPolicies policies,
         List<String> allowUsers,
-        @Nullable String visitCommand) {
+        @Nullable String visitCommand,
+        @Nullable HealthCheck healthCheck) {
 
     public Tunnel {
         allowUsers = List.copyOf(allowUsers);

@@ -76,6 +76,7 @@ public class TunnelCatalog {
         checkBasicAuth(request.basicAuth());
         String tlsTermination = tlsTermination(request);
         TunnelPolicies policies = TunnelPolicies.of(request);
+        HealthCheck healthCheck = request.healthCheck() == null ? null : request.healthCheck().checked();
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -91,6 +92,9 @@ public class TunnelCatalog {
         }
         if (!allowUsers.isEmpty()) {
             tunnels.setAllowUsers(id, allowUsers);
+        }
+        if (healthCheck != null) {
+            tunnels.setHealthCheck(id, healthCheck);
         }
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);

@@ -28,7 +28,8 @@ public class TunnelRepository {
                    url.http_port AS url_http_port, url.https_port AS url_https_port,
                    traffic.bytes_in, traffic.bytes_out, traffic.connections,
                    t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections,
-                   t.allow_users
+                   t.allow_users, t.health_check_type, t.health_check_path, t.health_check_expect_status,
+                   t.health_check_interval, t.health_check_timeout, t.health_check_failures
             FROM tunnels t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN nodes n ON n.id = t.node_id
@@ -110,6 +111,23 @@ public class TunnelRepository {
         jdbc.sql("UPDATE tunnels SET allow_users = :allowUsers WHERE id = :id")
                 .param("id", id)
                 .param("allowUsers", allowUsers.toArray(String[]::new))
+                .update();
+    }
+
+    /** Stores a tunnel's health check (checked, every field set). */
+    public void setHealthCheck(long id, HealthCheck h) {
+        jdbc.sql("""
+                        UPDATE tunnels SET health_check_type = :type, health_check_path = :path,
+                                           health_check_expect_status = :status, health_check_interval = :interval,
+                                           health_check_timeout = :timeout, health_check_failures = :failures
+                        WHERE id = :id""")
+                .param("id", id)
+                .param("type", h.type())
+                .param("path", h.path())
+                .param("status", h.expectStatus())
+                .param("interval", h.intervalSeconds())
+                .param("timeout", h.timeoutSeconds())
+                .param("failures", h.failureThreshold())
                 .update();
     }
 
@@ -255,7 +273,14 @@ public class TunnelRepository {
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"),
                 policies(rs), List.of((String[]) rs.getArray("allow_users").getArray()),
-                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")));
+                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")), healthCheck(rs));
+    }
+
+    private static @Nullable HealthCheck healthCheck(ResultSet rs) throws SQLException {
+        String type = rs.getString("health_check_type");
+        return type == null ? null : new HealthCheck(type, rs.getString("health_check_path"),
+                Rows.nullableInt(rs, "health_check_expect_status"), Rows.nullableInt(rs, "health_check_interval"),
+                Rows.nullableInt(rs, "health_check_timeout"), Rows.nullableInt(rs, "health_check_failures"));
     }
 
     private static TunnelPolicies policies(ResultSet rs) throws SQLException {
