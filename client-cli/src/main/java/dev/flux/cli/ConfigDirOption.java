@@ -2,6 +2,7 @@ package dev.flux.cli;
 
 import dev.flux.client.controlplane.CredentialStore;
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.controlplane.SecretStore;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,11 @@ final class ConfigDirOption {
 
     CredentialStore store() {
         return dir != null ? new CredentialStore(dir) : CredentialStore.forCurrentUser();
+    }
+
+    /** The secrets of the login's secret tunnels, in the same directory as the login. */
+    SecretStore secrets() {
+        return new SecretStore(store().file().getParent());
     }
 
     /** The saved login; without one, a failure that says how to log in. */

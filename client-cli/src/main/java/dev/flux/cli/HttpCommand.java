@@ -75,7 +75,7 @@ final class HttpCommand implements Callable<Integer> {
         out.flush();
         try {
             foreground.printRequests(console -> e -> console.line(line(e)));
-            UpCommand.serveFromControlPlane(foreground, spec, login, adminPort, t -> t.name().equals(name),
+            UpCommand.serveFromControlPlane(foreground, spec, login, configDir.secrets(), adminPort, t -> t.name().equals(name),
                     (agent, console) -> { });
         } finally {
             try {

@@ -4,10 +4,12 @@ import dev.flux.client.admin.LocalAdminClient;
 import dev.flux.client.controlplane.Credentials;
 import dev.flux.client.controlplane.NewTunnelRequest;
 import dev.flux.client.controlplane.RemoteTunnel;
+import dev.flux.client.controlplane.SecretStore;
 import dev.flux.protocol.net.AddressRules;
 import dev.flux.protocol.net.Bandwidth;
 import dev.flux.protocol.net.ProxyProtocol;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,10 +28,11 @@ import picocli.CommandLine.Spec;
     "  fluxctl tunnel add tcp 192.168.1.10:22 --remote-port 26022",
     "  fluxctl tunnel add https 8443 --subdomain shop      (the local service speaks TLS)",
     "  fluxctl tunnel add https 8080 --subdomain shop --terminate      (the node speaks TLS)",
+    "  fluxctl tunnel add stcp 22 --name ssh --allow-user bob      (secret: only visitors with the secret)",
     "The agent running on this machine (fluxctl up) serves it within a second; --run starts one instead."})
 final class TunnelAddCommand implements Callable<Integer> {
 
-    private static final List<String> TYPES = List.of("http", "https", "tcp", "udp");
+    private static final List<String> TYPES = List.of("http", "https", "tcp", "udp", "stcp", "sudp", "xtcp");
 
     @Spec
     CommandSpec spec;
@@ -37,7 +40,8 @@ final class TunnelAddCommand implements Callable<Integer> {
     @Mixin
     ConfigDirOption configDir;
 
-    @Parameters(index = "0", paramLabel = "TYPE", description = "http, https, tcp or udp.")
+    @Parameters(index = "0", paramLabel = "TYPE", description = "http, https, tcp, udp, or a secret tunnel: stcp, "
+            + "sudp or xtcp (no public address; visitors run `fluxctl visit` with its secret).")
     String type;
 
     @Parameters(index = "1", paramLabel = "TARGET",
@@ -75,7 +79,8 @@ final class TunnelAddCommand implements Callable<Integer> {
     List<String> denyIps;
 
     @Option(names = "--proxy-protocol", paramLabel = "VERSION",
-            description = "tcp/http/https: send a PROXY protocol header (v1 or v2) to the local service.")
+            description = "tcp/http/https: send a PROXY protocol header (v1 or v2) to the local service; udp: v2, "
+                    + "on every datagram.")
     String proxyProtocol;
 
     @Option(names = "--bandwidth", paramLabel = "RATE",
@@ -93,6 +98,34 @@ final class TunnelAddCommand implements Callable<Integer> {
     @Option(names = "--group-key", paramLabel = "KEY",
             description = "The group's key: not stored by the control plane yet; set groupKey in flux.toml.")
     String groupKey;
+
+    @Option(names = "--secret", paramLabel = "SECRET", description = "stcp/sudp/xtcp: the secret visitors must hold "
+            + "(default: a new random one, printed once). It is saved on this machine only (secrets.toml next to "
+            + "the login), never sent to the control plane.")
+    String secret;
+
+    @Option(names = "--allow-user", paramLabel = "USER", description = "stcp/sudp/xtcp: a user who may visit "
+            + "besides you (repeatable; default: anyone holding the secret).")
+    List<String> allowUsers;
+
+    @Option(names = "--health-check", paramLabel = "tcp|http[:PATH]", description = "Check the local service: "
+            + "tcp (it accepts a connection) or http:/healthz (GET answers --health-status); while it fails the "
+            + "tunnel is off the node (an http tunnel answers 503).")
+    String healthCheck;
+
+    @Option(names = "--health-interval", paramLabel = "SECONDS", description = "Seconds between checks (default 10).")
+    Integer healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", description = "Seconds one check may take (default 3).")
+    Integer healthTimeout;
+
+    @Option(names = "--health-failures", paramLabel = "N",
+            description = "Failed checks in a row that take the tunnel off (default 3).")
+    Integer healthFailures;
+
+    @Option(names = "--health-status", paramLabel = "CODE",
+            description = "http checks: the status that counts as healthy (default 200).")
+    Integer healthStatus;
 
     @Option(names = "--run", description = "Then serve it (and your other tunnels) in the foreground until Ctrl-C.")
     boolean run;
@@ -115,15 +148,40 @@ final class TunnelAddCommand implements Callable<Integer> {
         Credentials login = configDir.require();
         RemoteTunnel created = TunnelCommand.client(login).createTunnel(request);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("tunnel " + created.name() + " created: "
-                + (created.publicUrl() != null ? created.publicUrl() : "(no node is online yet to give it a URL)"));
+        if (SecretStore.TUNNEL_TYPES.contains(request.type())) {
+            saveSecret(out, login, created);
+        } else {
+            out.println("tunnel " + created.name() + " created: " + (created.publicUrl() != null
+                    ? created.publicUrl() : "(no node is online yet to give it a URL)"));
+        }
         out.flush();
         if (run) {
-            UpCommand.serveFromControlPlane(foreground, spec, login, adminPort, t -> true, (agent, console) -> { });
+            UpCommand.serveFromControlPlane(foreground, spec, login, configDir.secrets(), adminPort, t -> true, (agent, console) -> { });
         } else {
             TunnelCommand.pokeAgent(out, adminPort, true);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Saves a new secret tunnel's secret on this machine (only once the control plane created the tunnel: a refused
+     * request must not replace the secret of an existing tunnel) and shows it, once, with the visit command.
+     */
+    private void saveSecret(PrintWriter out, Credentials login, RemoteTunnel created) {
+        String value = secret != null ? secret : SecretStore.generate();
+        SecretStore store = configDir.secrets();
+        try {
+            store.save(created.name(), value);
+        } catch (UncheckedIOException e) {
+            throw new CliFailure(ExitCodes.RUNTIME_ERROR, "tunnel " + created.name() + " was created, but its secret "
+                    + "could not be saved: " + e.getMessage() + "; save it with `fluxctl tunnel secret "
+                    + created.name() + " --secret " + value + "`");
+        }
+        String owner = login.username() != null ? login.username() + "/" : "";
+        out.println("tunnel " + created.name() + " created: " + created.type() + ", reached only by visitors who hold "
+                + "its secret (end-to-end encrypted through the node)");
+        out.println("secret: " + value + "   (saved in " + store.file() + "; the control plane never sees it)");
+        out.println("visit with: fluxctl visit " + owner + created.name() + " --secret " + value);
     }
 
     private NewTunnelRequest request() {
@@ -134,6 +192,7 @@ final class TunnelAddCommand implements Callable<Integer> {
         }
         boolean http = t.startsWith("http");
         String local = LocalTarget.parse(spec, target);
+        checkSecretOptions(t);
         if (http && remotePort != null) {
             throw new ParameterException(spec.commandLine(), "--remote-port is for tcp and udp tunnels; an " + t
                     + " tunnel is reached by --subdomain or --domain");
@@ -160,7 +219,57 @@ final class TunnelAddCommand implements Callable<Integer> {
         checkPolicies(t);
         return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
                 terminate ? "node" : null, allowIps, denyIps,
-                proxyProtocol == null ? null : proxyProtocol.toLowerCase(Locale.ROOT), bandwidth, maxConnections);
+                proxyProtocol == null ? null : proxyProtocol.toLowerCase(Locale.ROOT), bandwidth, maxConnections,
+                allowUsers == null || allowUsers.isEmpty() ? null : allowUsers, healthCheck());
+    }
+
+    /** The --health-* options as the control plane takes them; it checks the ranges and names the field. */
+    private RemoteTunnel.HealthCheck healthCheck() {
+        if (healthCheck == null) {
+            if (healthInterval != null || healthTimeout != null || healthFailures != null || healthStatus != null) {
+                throw new ParameterException(spec.commandLine(), "--health-interval/--health-timeout/"
+                        + "--health-failures/--health-status need --health-check tcp or http[:PATH]");
+            }
+            return null;
+        }
+        int colon = healthCheck.indexOf(':');
+        String kind = colon < 0 ? healthCheck : healthCheck.substring(0, colon);
+        String path = colon < 0 ? null : healthCheck.substring(colon + 1);
+        if (!kind.equals("tcp") && !kind.equals("http") || kind.equals("tcp") && path != null) {
+            throw new ParameterException(spec.commandLine(), "--health-check: '" + healthCheck + "' (expected: tcp, "
+                    + "http, or http:/PATH such as http:/healthz)");
+        }
+        if (kind.equals("tcp") && healthStatus != null) {
+            throw new ParameterException(spec.commandLine(), "--health-status is for http checks");
+        }
+        return new RemoteTunnel.HealthCheck(kind, path, healthStatus, healthInterval, healthTimeout, healthFailures);
+    }
+
+    /** A secret tunnel has no public address (nor IP lists); --secret and --allow-user are for secret tunnels only. */
+    private void checkSecretOptions(String t) {
+        if (!SecretStore.TUNNEL_TYPES.contains(t)) {
+            if (secret != null || allowUsers != null) {
+                throw new ParameterException(spec.commandLine(), (secret != null ? "--secret" : "--allow-user")
+                        + " is for secret tunnels (stcp, sudp, xtcp); a " + t + " tunnel is public");
+            }
+            return;
+        }
+        String publicOption = remotePort != null ? "--remote-port" : subdomain != null ? "--subdomain"
+                : domain != null ? "--domain" : basicAuth != null ? "--basic-auth" : terminate ? "--terminate"
+                : allowIps != null ? "--allow-ip" : denyIps != null ? "--deny-ip"
+                : proxyProtocol != null ? "--proxy-protocol" : null;
+        if (publicOption != null) {
+            throw new ParameterException(spec.commandLine(), publicOption + " is not for " + t + " tunnels: they have "
+                    + "no public address; visitors reach them with `fluxctl visit` and the secret (choose who with "
+                    + "--allow-user)");
+        }
+        checkSecret(spec, secret, "the secret visitors will give; omit it for a new random one");
+        for (String user : allowUsers == null ? List.<String>of() : allowUsers) {
+            if (!user.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+                throw new ParameterException(spec.commandLine(), "--allow-user: '" + user + "' is not a user name "
+                        + "(expected: lower-case letters, digits, '.', '_' or '-', as the control plane's users)");
+            }
+        }
     }
 
     /** Checks the policy options here, so that a typo is named before anything is created. */
@@ -177,14 +286,15 @@ final class TunnelAddCommand implements Callable<Integer> {
             checkAddress("--deny-ip", block);
         }
         if (proxyProtocol != null) {
+            ProxyProtocol version;
             try {
-                ProxyProtocol.parse(proxyProtocol);
+                version = ProxyProtocol.parse(proxyProtocol);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--proxy-protocol: " + e.getMessage());
             }
-            if ("udp".equals(t)) {
-                throw new ParameterException(spec.commandLine(), "--proxy-protocol is for tcp, http and https "
-                        + "tunnels");
+            if ("udp".equals(t) && version != ProxyProtocol.V2) {
+                throw new ParameterException(spec.commandLine(), "--proxy-protocol: v1 describes TCP connections "
+                        + "only; udp tunnels send v2 (a header on every datagram)");
             }
         }
         if (bandwidth != null) {
@@ -205,6 +315,14 @@ final class TunnelAddCommand implements Callable<Integer> {
             AddressRules.of(List.of(block), List.of());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** Refuses a {@code --secret} value that is blank or holds control characters, before anything is saved. */
+    static void checkSecret(CommandSpec spec, String secret, String expected) {
+        if (secret != null && (secret.isBlank() || secret.chars().anyMatch(Character::isISOControl))) {
+            throw new ParameterException(spec.commandLine(), "--secret: empty or with control characters (expected: "
+                    + expected + ")");
         }
     }
 

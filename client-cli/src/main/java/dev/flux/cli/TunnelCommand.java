@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             TunnelChangeCommand.Remove.class,
             TunnelChangeCommand.Enable.class,
             TunnelChangeCommand.Disable.class,
+            TunnelSecretCommand.class,
             HelpCommand.class
         })
 final class TunnelCommand implements Runnable {
@@ -29,7 +30,7 @@ final class TunnelCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing required subcommand (add, list, rm, enable, "
-                + "disable)");
+                + "disable, secret)");
     }
 
     static ControlPlaneClient client(Credentials login) {

@@ -10,6 +10,7 @@ import dev.flux.client.inspect.InspectionConfig;
 import dev.flux.client.inspect.InspectionConfigReader;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.Credentials;
+import dev.flux.client.controlplane.SecretStore;
 import dev.flux.client.controlplane.RemoteTunnel;
 import java.net.URI;
 import java.nio.file.Files;
@@ -107,22 +108,24 @@ final class UpCommand implements Callable<Integer> {
         run.inspect(inspection(spec, InspectionConfig.DEFAULT, inspectMaxRequests, inspectMaxBody));
         spec.commandLine().getOut().println("serving the tunnels of " + (login.username() == null ? "this login"
                 : login.username()) + " from the control plane at " + login.server());
-        serveFromControlPlane(run, spec, login, adminPort, t -> true, (agent, console) -> { });
+        serveFromControlPlane(run, spec, login, configDir.secrets(), adminPort, t -> true, (agent, console) -> { });
     }
 
     /**
      * Runs the agent in control-plane mode in the foreground until stopped.
      *
+     * @param secrets where the secrets of the login's secret tunnels are saved
      * @param selection which of the login's enabled tunnels to serve
      * @param configure called with the agent and its console before it starts
      */
-    static void serveFromControlPlane(ForegroundRun run, CommandSpec spec, Credentials login, int adminPort,
+    static void serveFromControlPlane(ForegroundRun run, CommandSpec spec, Credentials login, SecretStore secrets,
+                                      int adminPort,
                                       Predicate<RemoteTunnel> selection,
                                       BiConsumer<ControlPlaneAgent, AgentConsole> configure)
             throws InterruptedException {
         ControlPlaneClient client = new ControlPlaneClient(URI.create(login.server()), login.token());
         run.run(spec, null, adminPort, console -> {
-            ControlPlaneAgent agent = new ControlPlaneAgent(client, login.token(), console, selection);
+            ControlPlaneAgent agent = new ControlPlaneAgent(client, login.token(), console, selection, secrets);
             configure.accept(agent, console);
             return ForegroundRun.Target.of(agent);
         });

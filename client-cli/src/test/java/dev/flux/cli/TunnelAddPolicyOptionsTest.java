@@ -82,4 +82,21 @@ class TunnelAddPolicyOptionsTest {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message);
     }
+
+    @Test
+    void healthCheckOptionsAreSentToTheControlPlane() {
+        CliRun.Result r = fluxctl("tunnel", "add", "http", "8080", "--name", "web", "--health-check", "http:/healthz",
+                "--health-interval", "5", "--health-failures", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(cp.tunnel("alice", "web")).containsEntry("healthCheck", java.util.Map.of("type", "http",
+                "path", "/healthz", "intervalSeconds", 5, "failureThreshold", 2));
+
+        CliRun.Result bad = fluxctl("tunnel", "add", "tcp", "22", "--health-check", "icmp");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("--health-check: 'icmp' (expected: tcp, http, or http:/PATH such as "
+                + "http:/healthz)");
+        CliRun.Result alone = fluxctl("tunnel", "add", "tcp", "22", "--health-interval", "5");
+        assertThat(alone.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(alone.err()).contains("need --health-check tcp or http[:PATH]");
+    }
 }

@@ -119,7 +119,7 @@ class TunnelCommandTest {
 
     @Test
     void argumentErrorsExitWith2AndNameTheValue() {
-        assertUsage(fluxctl("tunnel", "add", "ftp", "21"), "tunnel type 'ftp' is not known (expected: http, https, tcp, udp)");
+        assertUsage(fluxctl("tunnel", "add", "ftp", "21"), "tunnel type 'ftp' is not known (expected: http, https, tcp, udp, stcp, sudp, xtcp)");
         assertUsage(fluxctl("tunnel", "add", "http", "0"), "local target '0' has no valid port");
         assertUsage(fluxctl("tunnel", "add", "http", "web:abc"), "local target 'web:abc' has no valid port");
         assertUsage(fluxctl("tunnel", "add", "http", "8080", "--remote-port", "6022"),

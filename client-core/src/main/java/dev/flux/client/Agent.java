@@ -170,7 +170,7 @@ public final class Agent implements AutoCloseable {
             t.error = reason;
             t.urls = List.of();
             if (loggedIn && control != null) {
-                control.writeAndFlush(new UnregisterTunnel(t.config.name()));
+                control.writeAndFlush(new UnregisterTunnel(t.config.name(), UnregisterTunnel.UNHEALTHY));
             }
         } else {
             log.info("[{}] local service healthy again; putting the tunnel back", t.config.name());

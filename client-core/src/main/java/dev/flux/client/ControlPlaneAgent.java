@@ -1,14 +1,17 @@
 package dev.flux.client;
 
 import dev.flux.client.config.AgentConfig;
+import dev.flux.client.config.HealthCheckConfig;
 import dev.flux.client.config.TlsConfig;
 import dev.flux.client.config.TunnelConfig;
 import dev.flux.client.controlplane.AgentConfiguration;
 import dev.flux.client.controlplane.ControlPlaneClient;
 import dev.flux.client.controlplane.ControlPlaneException;
 import dev.flux.client.controlplane.RemoteTunnel;
+import dev.flux.client.controlplane.SecretStore;
 import dev.flux.protocol.control.TunnelPolicy;
 import dev.flux.protocol.net.ProxyProtocol;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +47,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
     private final String token;
     private final AgentListener listener;
     private final Predicate<RemoteTunnel> selection;
+    private final SecretStore secrets;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Backoff backoff = new Backoff(500, 30_000);
     private final ExecutorService requests = Executors.newCachedThreadPool(task -> {
@@ -70,6 +74,17 @@ public final class ControlPlaneAgent implements AutoCloseable {
      */
     public ControlPlaneAgent(ControlPlaneClient client, String token, AgentListener listener,
                              Predicate<RemoteTunnel> selection) {
+        this(client, token, listener, selection, SecretStore.forCurrentUser());
+    }
+
+    /**
+     * @param token     the API token: the node is logged in to with it too
+     * @param selection which of the user's enabled tunnels this agent serves (all: {@code t -> true})
+     * @param secrets   where the secrets of the user's secret tunnels (stcp, sudp, xtcp) are saved on this machine
+     */
+    public ControlPlaneAgent(ControlPlaneClient client, String token, AgentListener listener,
+                             Predicate<RemoteTunnel> selection, SecretStore secrets) {
+        this.secrets = secrets;
         this.client = client;
         this.token = token;
         this.listener = listener;
@@ -253,7 +268,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
                 continue;
             }
             try {
-                desired.put(t.name(), tunnelConfig(t));
+                desired.put(t.name(), tunnelConfig(t, secrets));
                 remote.put(t.name(), t);
             } catch (IllegalArgumentException e) {
                 log.error("[{}] cannot serve this tunnel: {}", t.name(), e.getMessage());
@@ -328,9 +343,10 @@ public final class ControlPlaneAgent implements AutoCloseable {
     /**
      * The agent's form of a tunnel from the control plane.
      *
-     * @throws IllegalArgumentException when its local target is not {@code host:port}
+     * @throws IllegalArgumentException when its local target is not {@code host:port}, or a secret tunnel's secret
+     *     is not saved on this machine
      */
-    static TunnelConfig tunnelConfig(RemoteTunnel t) {
+    static TunnelConfig tunnelConfig(RemoteTunnel t, SecretStore secrets) {
         String target = t.localTarget();
         int colon = target == null ? -1 : target.lastIndexOf(':');
         if (colon <= 0 || colon == target.length() - 1) {
@@ -360,16 +376,46 @@ public final class ControlPlaneAgent implements AutoCloseable {
         int remotePort = t.remotePort() == null ? 0 : t.remotePort();
         String tlsTermination = !TunnelConfig.HTTPS.equals(t.type()) ? null
                 : t.tlsTermination() == null ? "passthrough" : t.tlsTermination();
+        if (SecretStore.TUNNEL_TYPES.contains(t.type())) {
+            // the control plane never holds the secret: it is saved on the owner's machine
+            String secret;
+            try {
+                secret = secrets.find(t.name()).orElse(null);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            if (secret == null) {
+                throw new IllegalArgumentException("no secret for " + t.type() + " tunnel '" + t.name()
+                        + "' on this machine (" + secrets.file() + "); save the one its visitors use with `fluxctl "
+                        + "tunnel secret " + t.name() + " --secret SECRET`, or make a new one with `fluxctl tunnel "
+                        + "secret " + t.name() + " --new`");
+            }
+            return new TunnelConfig(t.name(), t.type(), host, port, 0, null, List.of(), null, null, null, null,
+                    TunnelPolicy.NONE, null, healthCheck(t.healthCheck()), secret, t.allowUsers());
+        }
         RemoteTunnel.Policies p = t.policies();
         if (p == null) {
             return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
-                    password, tlsTermination);
+                    password, tlsTermination, TunnelPolicy.NONE, null, healthCheck(t.healthCheck()));
         }
         // the node takes the IP lists and limits from the control plane too; the agent sends them for older nodes
         TunnelPolicy policy = new TunnelPolicy(p.allowIps(), p.denyIps(), p.bandwidthLimit(), p.maxConnections(),
                 null, null);
         return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
                 password, tlsTermination, policy,
-                p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()), null);
+                p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()),
+                healthCheck(t.healthCheck()));
+    }
+
+    /** The agent's form of a stored health check; the control plane sets every field (older ones send none). */
+    private static HealthCheckConfig healthCheck(RemoteTunnel.HealthCheck h) {
+        if (h == null || h.type() == null) {
+            return null;
+        }
+        int interval = h.intervalSeconds() == null ? 10 : h.intervalSeconds();
+        return new HealthCheckConfig(h.type(), h.path() == null ? "/" : h.path(),
+                h.expectStatus() == null ? 200 : h.expectStatus(), Duration.ofSeconds(interval),
+                Duration.ofSeconds(Math.min(interval, h.timeoutSeconds() == null ? 3 : h.timeoutSeconds())),
+                h.failureThreshold() == null ? 3 : h.failureThreshold());
     }
 }

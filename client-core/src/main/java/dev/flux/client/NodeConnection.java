@@ -176,7 +176,8 @@ final class NodeConnection extends ApplicationProtocolNegotiationHandler {
                 String client = StreamHeaders.get(h.headers(), StreamHeaders.CLIENT);
                 ctx.pipeline().replace(this, "datagram-decoder", new DatagramFrameDecoder());
                 stream.pipeline().addLast("datagram-encoder", DatagramFrameEncoder.INSTANCE);
-                stream.pipeline().addLast("local", new UdpStreamHandler(tunnel, client, agent.openChannels()));
+                stream.pipeline().addLast("local", new UdpStreamHandler(tunnel, client, agent.openChannels(),
+                        ProxyHeader.of(tunnel.config.proxyProtocol(), h.headers())));
                 return;
             }
             ctx.pipeline().replace(this, "local", new LocalStreamHandler(tunnel, agent.openChannels(),

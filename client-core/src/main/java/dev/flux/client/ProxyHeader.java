@@ -4,6 +4,8 @@ import dev.flux.protocol.net.ProxyProtocol;
 import dev.flux.protocol.stream.StreamHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +44,16 @@ record ProxyHeader(ProxyProtocol version, InetSocketAddress source, InetSocketAd
 
     ByteBuf encode(ByteBufAllocator alloc) {
         return version.header(alloc, source, destination, false);
+    }
+
+    /** The header of a UDP flow (version 2 only: its DGRAM address family), as bytes to put before each datagram. */
+    byte[] encodeDatagram() {
+        ByteBuf header = version.header(UnpooledByteBufAllocator.DEFAULT, source, destination, true);
+        try {
+            return ByteBufUtil.getBytes(header);
+        } finally {
+            header.release();
+        }
     }
 
     /** {@code ip:port} or {@code [v6]:port}, literal addresses only (never a DNS lookup); null if unusable. */

@@ -8,6 +8,7 @@ import dev.flux.protocol.stream.StreamEnded;
 import dev.flux.protocol.stream.StreamHeaders;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -59,6 +60,8 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
     private long unreachable;
 
     private final boolean answered;
+    /** PROXY protocol v2 header put before every datagram to the local service; null: none. */
+    private final byte[] proxyHeader;
 
     /**
      * @param client the visitor's address as the node named it, for logs
@@ -68,9 +71,23 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * @param proxyHeader the visitor's PROXY protocol header, sent before every datagram (HAProxy, nginx and BIND
+     *     read one per datagram: UDP has no connection to send it once on); null for none
+     */
+    UdpStreamHandler(TunnelHandle tunnel, String client, ChannelGroup openChannels, ProxyHeader proxyHeader) {
+        this(tunnel, client, openChannels, false, proxyHeader);
+    }
+
+    /**
      * @param answered the stream was already answered {@code 200} (an sudp stream, answered before its handshake)
      */
     UdpStreamHandler(TunnelHandle tunnel, String client, ChannelGroup openChannels, boolean answered) {
+        this(tunnel, client, openChannels, answered, null);
+    }
+
+    private UdpStreamHandler(TunnelHandle tunnel, String client, ChannelGroup openChannels, boolean answered,
+                             ProxyHeader proxyHeader) {
+        this.proxyHeader = proxyHeader == null ? null : proxyHeader.encodeDatagram();
         this.tunnel = tunnel;
         this.client = client;
         this.openChannels = openChannels;
@@ -159,7 +176,8 @@ final class UdpStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         tunnel.counter.addIn(datagram.readableBytes());
-        local.write(datagram, local.voidPromise());
+        local.write(proxyHeader == null ? datagram : Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(proxyHeader),
+                datagram), local.voidPromise());
         localUnflushed = true;
     }
 

@@ -5,17 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flux.client.config.AgentConfigLoader;
 import dev.flux.node.GatewayNode;
-import dev.flux.node.config.NodeConfig;
 import dev.flux.node.config.NodeConfigLoader;
-import dev.flux.node.tunnel.TunnelServer;
 import dev.flux.node.tunnel.UdpTunnel;
-import dev.flux.protocol.net.Transports;
-import dev.flux.protocol.tls.NodeCertificate;
-import dev.flux.protocol.tls.TlsContexts;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -148,7 +139,7 @@ class UdpTunnelIntegrationTest {
 
     @Test
     void anIdleSessionExpiresAndItsStreamAndSocketClose() throws Exception {
-        startTunnelServer(Duration.ofSeconds(1));
+        startGatewayNode("udpSessionIdleSeconds = 1\n" + NODE_TOML);
         UdpService echo = service(UnaryOperator.identity());
         startAgent(tunnel("echo", echo.port(), 0));
         int port = remotePort(0);
@@ -300,22 +291,6 @@ class UdpTunnelIntegrationTest {
         agentPort = node.tunnelAddress().getPort();
         fingerprint = node.fingerprint().toString();
         nodeTunnels = () -> udpTunnels(node.registry().tunnels());
-    }
-
-    /** A node built from its parts, for a setting {@link GatewayNode} does not expose. */
-    private void startTunnelServer(Duration udpSessionIdle) throws Exception {
-        NodeConfig config = NodeConfigLoader.parse(NODE_TOML, "node.toml", dir);
-        NodeCertificate certificate = NodeCertificate.generate(List.of("127.0.0.1"));
-        EventLoopGroup group = Transports.newGroup(2, "test-node");
-        ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-        TunnelServer server = new TunnelServer(config, TlsContexts.forNode(certificate), group, group, channels,
-                udpSessionIdle);
-        resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        resources.add(() -> channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-        resources.add(server::stop);
-        agentPort = server.start().getPort();
-        fingerprint = certificate.fingerprint().toString();
-        nodeTunnels = () -> udpTunnels(server.registry().tunnels());
     }
 
     private static List<UdpTunnel> udpTunnels(List<dev.flux.node.tunnel.Tunnel> tunnels) {

@@ -79,6 +79,9 @@ public final class GatewayNode implements AutoCloseable, NodeStatus {
         this.httpServer = config.vhostHttpPort() < 0 ? null
                 : new HttpServer(tunnelServer.registry(), bossGroup, workerGroup, openChannels);
         this.httpsCertificates = HttpsCertificates.load(config.https().certificates());
+        if (controlPlane != null) {
+            controlPlane.onCertificate(httpsCertificates::add);
+        }
         this.httpsServer = !config.https().enabled() ? null : new HttpsServer(tunnelServer.registry(),
                 httpsCertificates, bossGroup, workerGroup, openChannels);
         this.staticMappings = new StaticMappings(config.staticMappings(), config.proxyBindAddr(), bossGroup,

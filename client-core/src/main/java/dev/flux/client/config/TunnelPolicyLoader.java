@@ -56,16 +56,20 @@ final class TunnelPolicyLoader {
         if (value == null) {
             return null;
         }
-        if (TunnelConfig.UDP.equals(type)) {
-            t.problem("proxyProtocol", "only valid for tcp and http tunnels (this tunnel is udp)");
-            return null;
-        }
+        ProxyProtocol version;
         try {
-            return ProxyProtocol.parse(value);
+            version = ProxyProtocol.parse(value);
         } catch (IllegalArgumentException e) {
             t.problem("proxyProtocol", "'" + value + "' is not a PROXY protocol version (expected: v1 or v2)");
             return null;
         }
+        if (TunnelConfig.UDP.equals(type) && version == ProxyProtocol.V1) {
+            // version 1 is text naming TCP4/TCP6 only; version 2 has a datagram address family
+            t.problem("proxyProtocol", "'v1' describes TCP connections only; udp tunnels send v2 (a header on "
+                    + "every datagram)");
+            return null;
+        }
+        return version;
     }
 
     static HealthCheckConfig healthCheck(ConfigTable tunnel) {

@@ -153,6 +153,15 @@ public final class ControlPlaneClient {
         return read(body, AgentConfiguration.class);
     }
 
+    /**
+     * {@code GET /api/v1/visits/{owner}/{name}}: where to visit a secret tunnel. A user the owner does not allow
+     * gets a {@link ControlPlaneException} with status 403 and the control plane's sentence.
+     */
+    public RemoteVisit visit(String owner, String name) {
+        JsonNode body = send(get("/api/v1/visits/" + segment(owner) + "/" + segment(name)), REQUEST_TIMEOUT);
+        return read(body, RemoteVisit.class);
+    }
+
     private static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -120,7 +120,8 @@ public final class CredentialStore {
         }
     }
 
-    private static void line(StringBuilder toml, String key, String value) {
+    /** Appends {@code key = "value"}, the value a TOML basic string; nothing for a null value. */
+    static void line(StringBuilder toml, String key, String value) {
         if (value == null) {
             return;
         }

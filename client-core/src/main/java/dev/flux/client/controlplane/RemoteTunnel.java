@@ -12,6 +12,10 @@ import java.util.List;
  * @param basicAuth   {@code user:password} visitors must give, or null
  * @param tlsTermination https: {@code passthrough} or {@code node}; null for other types (or an older control plane)
  * @param policies    IP lists, limits and PROXY protocol; null from a control plane that has none
+ * @param allowUsers  stcp/sudp/xtcp: who may visit besides the owner (empty: anyone holding the secret); null from
+ *                    a control plane that has no secret tunnels
+ * @param visitCommand stcp/sudp/xtcp: what a visitor runs, e.g. {@code fluxctl visit alice/db --secret SECRET}
+ * @param healthCheck the agent's check of the local service; null for none (or an older control plane)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteTunnel(
@@ -30,7 +34,30 @@ public record RemoteTunnel(
         Long connections,
         String basicAuth,
         String tlsTermination,
-        Policies policies) {
+        Policies policies,
+        List<String> allowUsers,
+        String visitCommand,
+        HealthCheck healthCheck) {
+
+    /**
+     * A health check as the control plane stores it (and as a request to it: omitted fields take its defaults).
+     *
+     * @param type {@code tcp} or {@code http}
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HealthCheck(String type, String path, Integer expectStatus, Integer intervalSeconds,
+                              Integer timeoutSeconds, Integer failureThreshold) {
+    }
+
+    /** A tunnel from a control plane without health checks. */
+    public RemoteTunnel(Long id, String name, String type, String localTarget, String subdomain, String customDomain,
+                        Integer remotePort, String state, Boolean enabled, String publicUrl, Long bytesIn,
+                        Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies,
+                        List<String> allowUsers, String visitCommand) {
+        this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
+                bytesOut, connections, basicAuth, tlsTermination, policies, allowUsers, visitCommand, null);
+    }
 
     /**
      * A tunnel's policies as the control plane stores them.
@@ -42,6 +69,14 @@ public record RemoteTunnel(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Policies(List<String> allowIps, List<String> denyIps, String proxyProtocol, long bandwidthLimit,
                            int maxConnections) {
+    }
+
+    /** A tunnel from a control plane without secret tunnels. */
+    public RemoteTunnel(Long id, String name, String type, String localTarget, String subdomain, String customDomain,
+                        Integer remotePort, String state, Boolean enabled, String publicUrl, Long bytesIn,
+                        Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies) {
+        this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
+                bytesOut, connections, basicAuth, tlsTermination, policies, null, null, null);
     }
 
     /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */

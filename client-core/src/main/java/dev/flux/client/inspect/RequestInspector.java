@@ -179,8 +179,13 @@ public final class RequestInspector {
         if (seg.length == 2) {
             allow(method, "GET");
             Map<String, Object> out = new LinkedHashMap<>();
-            wechat.forEach((name, cfg) -> out.put(name, Map.of("encrypted", cfg.encrypted(), "appId",
-                    cfg.appId() == null ? "" : cfg.appId())));
+            wechat.forEach((name, cfg) -> {
+                // in a fixed order (Map.of iterates in a per-run order): encrypted, then appId
+                Map<String, Object> tunnel = new LinkedHashMap<>();
+                tunnel.put("encrypted", cfg.encrypted());
+                tunnel.put("appId", cfg.appId() == null ? "" : cfg.appId());
+                out.put(name, tunnel);
+            });
             return json(200, Map.of("tunnels", out));
         }
         if (seg.length == 3 && seg[2].equals("sign")) {

@@ -82,7 +82,7 @@ class TunnelPolicyConfigTest {
                 bandwidthLimit = "fast"
                 maxConnections = -1
                 group = "dns"
-                proxyProtocol = "v2"
+                proxyProtocol = "v1"
                 healthCheck = { type = "icmp", path = "health", timeoutSeconds = 20, intervalSeconds = 10 }
                 """)).containsExactlyInAnyOrder(
                 "tunnels[0].allowIps[0]: '10.0.0.0/33' is not an IP address or CIDR block (expected: such as "
@@ -96,7 +96,8 @@ class TunnelPolicyConfigTest {
                         + "(tunnel 'dns')",
                 "tunnels[0].group: load-balancing groups are supported for tcp and http tunnels (this tunnel is udp) "
                         + "(tunnel 'dns')",
-                "tunnels[0].proxyProtocol: only valid for tcp and http tunnels (this tunnel is udp) (tunnel 'dns')",
+                "tunnels[0].proxyProtocol: 'v1' describes TCP connections only; udp tunnels send v2 (a header on "
+                        + "every datagram) (tunnel 'dns')",
                 "tunnels[0].healthCheck.type: unsupported health check type 'icmp' (supported: tcp, http) "
                         + "(tunnel 'dns')",
                 "tunnels[0].healthCheck.path: 'health' must start with '/', such as /healthz (tunnel 'dns')",

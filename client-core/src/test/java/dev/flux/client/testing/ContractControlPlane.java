@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ContractControlPlane implements AutoCloseable {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final List<String> SECRET_TYPES = List.of("stcp", "sudp", "xtcp");
 
     /** A user's API token as the server knows it. */
     public record Token(long id, String name, String username, String secret) {
@@ -255,6 +256,8 @@ public final class ContractControlPlane implements AutoCloseable {
             }
         } else if (path.equals("/api/v1/tunnels") && method.equals("POST")) {
             createFromApi(ex, caller);
+        } else if (path.startsWith("/api/v1/visits/") && method.equals("GET")) {
+            visit(ex, caller, path.substring("/api/v1/visits/".length()).split("/"));
         } else if (path.startsWith("/api/v1/tunnels/")) {
             String[] parts = path.substring("/api/v1/tunnels/".length()).split("/");
             synchronized (lock) {
@@ -302,7 +305,7 @@ public final class ContractControlPlane implements AutoCloseable {
             if (type.startsWith("http") && sub == null && body.get("customDomain") == null) {
                 t.put("subdomain", name);
             }
-            if (!type.startsWith("http") && body.get("remotePort") == null) {
+            if (!type.startsWith("http") && !SECRET_TYPES.contains(type) && body.get("remotePort") == null) {
                 t.put("remotePort", 20000 + (int) nextId);
             }
             long id = nextId++;
@@ -342,6 +345,32 @@ public final class ContractControlPlane implements AutoCloseable {
         send(ex, 200, answer);
     }
 
+    /** {@code GET /api/v1/visits/{owner}/{name}}: the owner and the users in allowUsers (any, when empty) learn the node. */
+    private void visit(HttpExchange ex, Token caller, String[] ownerAndName) throws IOException {
+        synchronized (lock) {
+            Map<String, Object> t = ownerAndName.length == 2 ? find(ownerAndName[0], ownerAndName[1]) : null;
+            String what = "secret tunnel '" + String.join("/", ownerAndName) + "'";
+            if (t == null || !SECRET_TYPES.contains((String) t.get("type"))) {
+                send(ex, 404, error("not_found", what + " does not exist"));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> allowed = (List<String>) t.getOrDefault("allowUsers", List.of());
+            if (!caller.username().equals(t.get("username")) && !allowed.isEmpty()
+                    && !allowed.contains(caller.username())) {
+                send(ex, 403, error("visit_refused", "user '" + caller.username() + "' is not allowed to visit "
+                        + what + "; ask " + t.get("username") + " to add you to its allowUsers"));
+                return;
+            }
+            if (nodes.isEmpty()) {
+                send(ex, 409, error("no_node", "no node is online to reach " + what + "; try again later"));
+                return;
+            }
+            send(ex, 200, Map.of("owner", t.get("username"), "name", t.get("name"), "type", t.get("type"),
+                    "state", t.get("state"), "node", nodes.get(0)));
+        }
+    }
+
     private Map<String, Object> find(String username, String idOrName) {
         for (Map<String, Object> t : tunnels.values()) {
             if (username.equals(t.get("username"))
@@ -362,7 +391,9 @@ public final class ContractControlPlane implements AutoCloseable {
             out.putIfAbsent("connections", 0);
         }
         String type = (String) t.get("type");
-        if (type.startsWith("http")) {
+        if (SECRET_TYPES.contains(type)) {
+            out.put("visitCommand", "fluxctl visit " + t.get("username") + "/" + t.get("name") + " --secret SECRET");
+        } else if (type.startsWith("http")) {
             out.put("publicUrl", type + "://" + t.get("subdomain") + ".tunnel.test");
         } else {
             out.put("publicUrl", type + "://tunnel.test:" + t.get("remotePort"));

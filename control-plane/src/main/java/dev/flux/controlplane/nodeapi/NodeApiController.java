@@ -2,6 +2,7 @@ package dev.flux.controlplane.nodeapi;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.flux.controlplane.api.ApiException;
+import dev.flux.controlplane.certificate.CertificateRepository;
 import dev.flux.controlplane.node.ChangeSignal;
 import dev.flux.controlplane.node.Node;
 import dev.flux.controlplane.node.NodeEvent;
@@ -65,10 +66,13 @@ class NodeApiController {
     private final TunnelCatalog catalog;
     private final NodeEvents events;
     private final ChangeSignal signal;
+    private final CertificateRepository certificates;
     private final Clock clock = Clock.systemUTC();
 
     NodeApiController(NodeRepository nodes, ApiTokenRepository tokens, TunnelRepository tunnels,
-                      TunnelCatalog catalog, NodeEvents events, ChangeSignal signal) {
+                      TunnelCatalog catalog, NodeEvents events, ChangeSignal signal,
+                      CertificateRepository certificates) {
+        this.certificates = certificates;
         this.nodes = nodes;
         this.tokens = tokens;
         this.tunnels = tunnels;
@@ -163,13 +167,14 @@ class NodeApiController {
     record TunnelRequest(long userId, long tokenId, @NotBlank String name, @NotBlank String type,
                          @NotBlank @Size(max = 255) String localTarget, @Nullable String subdomain,
                          @Nullable String customDomain, @Nullable Integer remotePort,
-                         @Nullable String tlsTermination) {
+                         @Nullable String tlsTermination, @Nullable List<String> allowUsers) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AuthorizedTunnel(long tunnelId, @Nullable String subdomain, @Nullable String customDomain,
                             @Nullable Integer remotePort, @Nullable String basicAuth,
-                            @Nullable String tlsTermination, TunnelPolicies policies) {
+                            @Nullable String tlsTermination, TunnelPolicies policies, List<String> allowUsers,
+                            CertificateRepository.@Nullable Pem certificate) {
         @Override
         public String toString() {
             return "AuthorizedTunnel[tunnelId=" + tunnelId + "]";
@@ -198,11 +203,16 @@ class NodeApiController {
             tunnels.setLocalTarget(tunnel.id(), r.localTarget().trim());
         } else {
             tunnel = catalog.create(r.userId(), new NewTunnel(r.name(), type, r.localTarget(), r.subdomain(),
-                    r.customDomain(), r.remotePort(), null, null, r.tlsTermination()));
+                    r.customDomain(), r.remotePort(), null, null, r.tlsTermination(), null, null, null, null, null,
+                    r.allowUsers()));
             log.info("node '{}' created tunnel {}/{} for an agent", node.name(), tunnel.username(), tunnel.name());
         }
+        // an https tunnel the node terminates on a custom domain gets the certificate its owner uploaded, if any
+        CertificateRepository.Pem certificate = tunnel.type() == TunnelType.HTTPS
+                && "node".equals(tunnel.tlsTermination()) && tunnel.customDomain() != null
+                ? certificates.pemFor(tunnel.customDomain()).orElse(null) : null;
         return new AuthorizedTunnel(tunnel.id(), tunnel.subdomain(), tunnel.customDomain(), tunnel.remotePort(),
-                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies());
+                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies(), tunnel.allowUsers(), certificate);
     }
 
     private static void checkMatches(Tunnel tunnel, TunnelType type, TunnelRequest r, NodePrincipal node) {

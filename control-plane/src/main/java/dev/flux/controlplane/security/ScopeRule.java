@@ -14,7 +14,9 @@ record ScopeRule(String pattern, Scope scope) {
             new ScopeRule("/api/v1/nodes/**", Scope.ADMIN),
             new ScopeRule("/api/v1/audit/**", Scope.ADMIN),
             new ScopeRule("/api/v1/tunnels/**", Scope.TUNNELS),
-            new ScopeRule("/api/v1/reservations/**", Scope.TUNNELS));
+            new ScopeRule("/api/v1/reservations/**", Scope.TUNNELS),
+            new ScopeRule("/api/v1/visits/**", Scope.TUNNELS),
+            new ScopeRule("/api/v1/certificates/**", Scope.TUNNELS));
 
     RequestMatcher matcher() {
         return PathPatternRequestMatcher.withDefaults().matcher(pattern);

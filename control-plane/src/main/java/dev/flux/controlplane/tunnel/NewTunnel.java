@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param proxyProtocol {@code v1} or {@code v2}: the PROXY header the agent sends to the local service; omitted: none
  * @param bandwidthLimit bytes per second in each direction, with a unit: {@code "2MB"}; omitted: unlimited
  * @param maxConnections open connections at once; omitted: only the token's limit
+ * @param allowUsers stcp/sudp/xtcp: the user names that may visit besides the owner; omitted: anyone holding the
+ *     secret. The secret itself is never sent to the control plane.
+ * @param healthCheck the agent's check of the local service; omitted: none
  */
 public record NewTunnel(
         @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
@@ -38,7 +41,9 @@ public record NewTunnel(
         @Nullable @Size(max = 100) List<String> denyIps,
         @Nullable String proxyProtocol,
         @Nullable String bandwidthLimit,
-        @Nullable Integer maxConnections) {
+        @Nullable Integer maxConnections,
+        @Nullable @Size(max = 100) List<String> allowUsers,
+        @Nullable HealthCheck healthCheck) {
 
     /** A request without https settings or policies. */
     public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
@@ -55,12 +60,33 @@ public record NewTunnel(
                 null, null, null, null);
     }
 
+    /** A request with https settings and policies, for any type but a secret one. */
+    public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                     @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
+                     @Nullable String basicAuth, @Nullable String tlsTermination, @Nullable List<String> allowIps,
+                     @Nullable List<String> denyIps, @Nullable String proxyProtocol, @Nullable String bandwidthLimit,
+                     @Nullable Integer maxConnections) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, tlsTermination, allowIps,
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, null);
+    }
+
+    /** A request with every setting but a health check. */
+    public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                     @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
+                     @Nullable String basicAuth, @Nullable String tlsTermination, @Nullable List<String> allowIps,
+                     @Nullable List<String> denyIps, @Nullable String proxyProtocol, @Nullable String bandwidthLimit,
+                     @Nullable Integer maxConnections, @Nullable List<String> allowUsers) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, tlsTermination, allowIps,
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, null);
+    }
+
     @Override
     public String toString() {
         return "NewTunnel[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", subdomain=" + subdomain
                 + ", customDomain=" + customDomain + ", remotePort=" + remotePort + ", node=" + node + ", basicAuth="
                 + (basicAuth != null) + ", tlsTermination=" + tlsTermination + ", allowIps=" + allowIps + ", denyIps="
                 + denyIps + ", proxyProtocol=" + proxyProtocol + ", bandwidthLimit=" + bandwidthLimit
-                + ", maxConnections=" + maxConnections + "]";
+                + ", maxConnections=" + maxConnections + ", allowUsers=" + allowUsers + ", healthCheck=" + healthCheck
+                + "]";
     }
 }

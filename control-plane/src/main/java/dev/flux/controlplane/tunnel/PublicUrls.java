@@ -24,6 +24,7 @@ final class PublicUrls {
             case HTTPS -> web("https", 443, subdomain, customDomain, subdomainHost, httpsPort);
             case TCP -> remotePort == null ? null : "tcp://" + publicHost + ":" + remotePort;
             case UDP -> remotePort == null ? null : "udp://" + publicHost + ":" + remotePort;
+            case STCP, SUDP, XTCP -> null; // no public address: visitors ask for a visit (VisitController)
         };
     }
 

@@ -2,6 +2,7 @@ package dev.flux.controlplane.tunnel;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param basicAuth {@code user:password} visitors must send; never serialised (only agents and nodes get it)
  * @param tlsTermination https only: {@code passthrough} or {@code node}; null on other types
  * @param policies IP lists, limits and PROXY protocol
+ * @param allowUsers stcp/sudp/xtcp: the user names that may visit besides the owner; empty: anyone holding the secret
+ * @param visitCommand stcp/sudp/xtcp: how a visitor reaches it ({@code fluxctl visit alice/db --secret SECRET}, the
+ *     secret to be had from the owner); null for other types
+ * @param healthCheck the agent's check of the local service, every field set; null for none
  */
 public record Tunnel(
         long id,
@@ -42,7 +47,19 @@ public record Tunnel(
         @Nullable Instant lastSeenAt,
         @JsonIgnore @Nullable String basicAuth,
         @Nullable String tlsTermination,
-        TunnelPolicies policies) {
+        TunnelPolicies policies,
+        List<String> allowUsers,
+        @Nullable String visitCommand,
+        @Nullable HealthCheck healthCheck) {
+
+    public Tunnel {
+        allowUsers = List.copyOf(allowUsers);
+    }
+
+    /** {@link #visitCommand} of a secret tunnel: the command a visitor runs, less the secret's value. */
+    static @Nullable String visitCommand(TunnelType type, String username, String name) {
+        return type.secret() ? "fluxctl visit " + username + "/" + name + " --secret SECRET" : null;
+    }
 
     // Records print every component; a log line must not carry the password.
     @Override

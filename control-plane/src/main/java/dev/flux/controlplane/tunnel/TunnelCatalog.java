@@ -9,6 +9,10 @@ import dev.flux.controlplane.reservation.ReservationKind;
 import dev.flux.controlplane.user.User;
 import dev.flux.controlplane.user.UserRepository;
 import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
@@ -23,6 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class TunnelCatalog {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A user name, as {@code /api/v1/users} accepts them. */
+    private static final Pattern USER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final String LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
     /** {@code tlsTermination} of an https tunnel whose local service terminates TLS (the default). */
     static final String TLS_PASSTHROUGH = "passthrough";
@@ -52,7 +58,10 @@ public class TunnelCatalog {
         TunnelType type = request.type();
         @Nullable String subdomain = request.subdomain();
         @Nullable String domain = request.customDomain();
-        if (type.byHostName()) {
+        List<String> allowUsers = allowUsers(request);
+        if (type.secret()) {
+            checkSecret(request);
+        } else if (type.byHostName()) {
             if (request.remotePort() != null) {
                 throw ApiException.badRequest("remotePort: " + type.id() + " tunnels are reached by host name; omit it");
             }
@@ -67,6 +76,7 @@ public class TunnelCatalog {
         checkBasicAuth(request.basicAuth());
         String tlsTermination = tlsTermination(request);
         TunnelPolicies policies = TunnelPolicies.of(request);
+        HealthCheck healthCheck = request.healthCheck() == null ? null : request.healthCheck().checked();
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
         NodeScope scope = nodes.resolve(request.node());
@@ -79,6 +89,12 @@ public class TunnelCatalog {
         long id = insert(userId, request, subdomain, domain, scope, tlsTermination);
         if (!policies.equals(TunnelPolicies.NONE)) {
             tunnels.setPolicies(id, policies);
+        }
+        if (!allowUsers.isEmpty()) {
+            tunnels.setAllowUsers(id, allowUsers);
+        }
+        if (healthCheck != null) {
+            tunnels.setHealthCheck(id, healthCheck);
         }
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
@@ -96,6 +112,51 @@ public class TunnelCatalog {
         }
         tunnels.bumpVersion(userId);
         return tunnels.findById(id).orElseThrow();
+    }
+
+    /**
+     * A secret tunnel (stcp, sudp, xtcp) has no public address: no subdomain, domain, port, password or TLS setting,
+     * and no IP lists (its visitors come through the node as users, chosen with allowUsers).
+     */
+    private static void checkSecret(NewTunnel request) {
+        String type = request.type().id();
+        String field = request.subdomain() != null ? "subdomain" : request.customDomain() != null ? "customDomain"
+                : request.remotePort() != null ? "remotePort" : null;
+        if (field != null) {
+            throw ApiException.badRequest(field + ": " + type + " tunnels have no public address; visitors reach "
+                    + "them with `fluxctl visit OWNER/NAME --secret SECRET`; omit it");
+        }
+        if (request.basicAuth() != null) {
+            throw ApiException.badRequest("basicAuth: only http and https tunnels can ask visitors for a password; "
+                    + type + " visitors prove they hold the tunnel's secret");
+        }
+        if (notEmpty(request.allowIps()) || notEmpty(request.denyIps())) {
+            throw ApiException.badRequest((notEmpty(request.allowIps()) ? "allowIps" : "denyIps") + ": " + type
+                    + " tunnels are visited through the node by signed-in users, not from public addresses; choose "
+                    + "who may visit with allowUsers");
+        }
+    }
+
+    private static boolean notEmpty(@Nullable List<String> list) {
+        return list != null && !list.isEmpty();
+    }
+
+    /** The request's allowUsers, checked: user names, only on secret tunnels; without duplicates. */
+    private static List<String> allowUsers(NewTunnel request) {
+        List<String> asked = request.allowUsers() == null ? List.of() : request.allowUsers();
+        if (!asked.isEmpty() && !request.type().secret()) {
+            throw ApiException.badRequest("allowUsers: only stcp, sudp and xtcp tunnels are visited by users; "
+                    + request.type().id() + " tunnels are public (limit them with allowIps)");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String user : asked) {
+            if (user == null || !USER_NAME.matcher(user).matches()) {
+                throw ApiException.badRequest("allowUsers: '" + user + "' is not a user name (expected: 1-64 "
+                        + "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)");
+            }
+            names.add(user);
+        }
+        return List.copyOf(names);
     }
 
     private static void checkBasicAuth(@Nullable String basicAuth) {

@@ -44,8 +44,12 @@ public record TunnelPolicies(List<String> allowIps, List<String> denyIps, @Nulla
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("proxyProtocol: " + e.getMessage());
             }
-            if (request.type() == TunnelType.UDP) {
-                throw ApiException.badRequest("proxyProtocol: only tcp and http(s) tunnels send a PROXY header");
+            if (request.type().secret()) {
+                throw ApiException.badRequest("proxyProtocol: only tcp, udp and http(s) tunnels send a PROXY header");
+            }
+            if (request.type() == TunnelType.UDP && !ProxyProtocol.V2.id().equals(proxy)) {
+                throw ApiException.badRequest("proxyProtocol: 'v1' describes TCP connections only; udp tunnels send"
+                        + " v2 (a header on every datagram)");
             }
         }
         long bandwidth = 0;

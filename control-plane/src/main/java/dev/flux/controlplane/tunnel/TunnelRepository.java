@@ -27,7 +27,9 @@ public class TunnelRepository {
                    url.public_host AS url_host, url.subdomain_host AS url_subdomain_host,
                    url.http_port AS url_http_port, url.https_port AS url_https_port,
                    traffic.bytes_in, traffic.bytes_out, traffic.connections,
-                   t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections
+                   t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections,
+                   t.allow_users, t.health_check_type, t.health_check_path, t.health_check_expect_status,
+                   t.health_check_interval, t.health_check_timeout, t.health_check_failures
             FROM tunnels t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN nodes n ON n.id = t.node_id
@@ -104,6 +106,31 @@ public class TunnelRepository {
                 .update();
     }
 
+    /** Stores who may visit a secret tunnel besides its owner (user names; empty: anyone holding the secret). */
+    public void setAllowUsers(long id, List<String> allowUsers) {
+        jdbc.sql("UPDATE tunnels SET allow_users = :allowUsers WHERE id = :id")
+                .param("id", id)
+                .param("allowUsers", allowUsers.toArray(String[]::new))
+                .update();
+    }
+
+    /** Stores a tunnel's health check (checked, every field set). */
+    public void setHealthCheck(long id, HealthCheck h) {
+        jdbc.sql("""
+                        UPDATE tunnels SET health_check_type = :type, health_check_path = :path,
+                                           health_check_expect_status = :status, health_check_interval = :interval,
+                                           health_check_timeout = :timeout, health_check_failures = :failures
+                        WHERE id = :id""")
+                .param("id", id)
+                .param("type", h.type())
+                .param("path", h.path())
+                .param("status", h.expectStatus())
+                .param("interval", h.intervalSeconds())
+                .param("timeout", h.timeoutSeconds())
+                .param("failures", h.failureThreshold())
+                .update();
+    }
+
     public void setRemotePort(long id, int port) {
         jdbc.sql("UPDATE tunnels SET remote_port = :port WHERE id = :id").param("id", id).param("port", port).update();
     }
@@ -123,6 +150,18 @@ public class TunnelRepository {
                 .param("userId", userId)
                 .query(TunnelRepository::map)
                 .list();
+    }
+
+    /** The name of the node that serves the tunnel now; empty while it is offline. */
+    public Optional<String> servingNode(long id) {
+        return jdbc.sql("""
+                        SELECT n.name FROM tunnels t JOIN nodes n ON n.id = t.served_by
+                        WHERE t.id = :id AND t.state = 'online'
+                          AND n.last_heartbeat_at > now() - make_interval(secs => %d)""".formatted(
+                        Node.OFFLINE_AFTER_SECONDS))
+                .param("id", id)
+                .query(String.class)
+                .optional();
     }
 
     public int countByUser(long userId) {
@@ -233,7 +272,15 @@ public class TunnelRepository {
                 rs.getString("state"), rs.getBoolean("enabled"), publicUrl, rs.getLong("bytes_in"),
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"),
-                policies(rs));
+                policies(rs), List.of((String[]) rs.getArray("allow_users").getArray()),
+                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")), healthCheck(rs));
+    }
+
+    private static @Nullable HealthCheck healthCheck(ResultSet rs) throws SQLException {
+        String type = rs.getString("health_check_type");
+        return type == null ? null : new HealthCheck(type, rs.getString("health_check_path"),
+                Rows.nullableInt(rs, "health_check_expect_status"), Rows.nullableInt(rs, "health_check_interval"),
+                Rows.nullableInt(rs, "health_check_timeout"), Rows.nullableInt(rs, "health_check_failures"));
     }
 
     private static TunnelPolicies policies(ResultSet rs) throws SQLException {

@@ -14,7 +14,13 @@ public enum TunnelType {
     HTTP,
     HTTPS,
     TCP,
-    UDP;
+    UDP,
+    /** Secret TCP: no public address; visitors holding the secret reach it through the node, end to end encrypted. */
+    STCP,
+    /** Secret UDP, like {@link #STCP}. */
+    SUDP,
+    /** Peer to peer: like {@link #STCP}, with the traffic on a direct path between visitor and owner when one opens. */
+    XTCP;
 
     @JsonValue
     public String id() {
@@ -38,7 +44,12 @@ public enum TunnelType {
         return switch (this) {
             case TCP -> ReservationKind.TCP_PORT;
             case UDP -> ReservationKind.UDP_PORT;
-            case HTTP, HTTPS -> null;
+            case HTTP, HTTPS, STCP, SUDP, XTCP -> null;
         };
+    }
+
+    /** Whether only visitors reach it (stcp, sudp, xtcp), by owner and name, with a secret the ends share. */
+    public boolean secret() {
+        return this == STCP || this == SUDP || this == XTCP;
     }
 }

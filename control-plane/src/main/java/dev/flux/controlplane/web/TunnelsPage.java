@@ -29,8 +29,14 @@ class TunnelsPage {
     /** One row of the list: the tunnel, with its traffic of the last 24 hours as the API reports it. */
     public record Row(Tunnel tunnel) {
 
-        /** The public URL; for a tunnel no node serves yet, what it holds (subdomain, domain or port). */
+        /**
+         * The public URL; for a tunnel no node serves yet, what it holds (subdomain, domain or port); for a secret
+         * tunnel, the command its visitors run (without the secret).
+         */
         public String address() {
+            if (tunnel.visitCommand() != null) {
+                return "visit with: " + tunnel.visitCommand();
+            }
             if (tunnel.publicUrl() != null) {
                 return tunnel.publicUrl();
             }

@@ -87,10 +87,15 @@ class TunnelPoliciesApiTest {
                 + "a whole number of bytes per second with an optional unit B, KB, MB or GB, such as 512KB or 2MB)");
         assertBadRequest(Map.of("maxConnections", -1), "maxConnections: -1 (expected: 0 for no limit, or more)");
         Response udp = api.post("/api/v1/tunnels", admin, Map.of("name", "dns", "type", "udp",
-                "localTarget", "localhost:53", "proxyProtocol", "v2"));
+                "localTarget", "localhost:53", "proxyProtocol", "v1"));
         assertThat(udp.status()).isEqualTo(400);
-        assertThat(udp.text("message")).isEqualTo("proxyProtocol: only tcp and http(s) tunnels send a PROXY header");
+        assertThat(udp.text("message")).isEqualTo("proxyProtocol: 'v1' describes TCP connections only; udp tunnels "
+                + "send v2 (a header on every datagram)");
         assertThat(api.get("/api/v1/tunnels", admin).body().findValuesAsString("name")).doesNotContain("bad", "dns");
+        Response udpV2 = api.post("/api/v1/tunnels", admin, Map.of("name", "dns-v2", "type", "udp",
+                "localTarget", "localhost:53", "proxyProtocol", "v2"));
+        assertThat(udpV2.status()).as("%s", udpV2).isEqualTo(201);
+        assertThat(udpV2.body().path("policies").path("proxyProtocol").asString()).isEqualTo("v2");
     }
 
     private void assertBadRequest(Map<String, Object> policy, String message) {

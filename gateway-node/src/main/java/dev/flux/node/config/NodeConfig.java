@@ -29,6 +29,8 @@ import java.util.List;
  * @param admin the health and metrics listener ({@code [admin]}); null when off (the default)
  * @param p2pPort the UDP port of the peer-to-peer (xtcp) rendezvous on {@code bindAddr}; 0 picks a free port, -1
  *                disables xtcp (visitors then always relay through the node)
+ * @param udpSessionIdleSeconds how long a UDP tunnel keeps a visitor's session (its stream to the agent) without a
+ *                              datagram in either direction
  */
 public record NodeConfig(
         String bindAddr,
@@ -47,38 +49,36 @@ public record NodeConfig(
         HttpsConfig https,
         List<StaticMapping> staticMappings,
         AdminConfig admin,
-        int p2pPort) {
+        int p2pPort,
+        int udpSessionIdleSeconds) {
 
-    /** A node's settings with the rendezvous on any free UDP port and no admin listener. */
+    /** {@link #udpSessionIdleSeconds} unless node.toml says otherwise. */
+    public static final int DEFAULT_UDP_SESSION_IDLE_SECONDS = 60;
+
+    /** A node's settings with no admin listener, the rendezvous on any free UDP port, the default UDP idle time. */
     public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
                       String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
                       ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, null, 0);
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, null);
     }
 
-    /** A node's settings with the rendezvous on any free UDP port. */
+    /** A node's settings with the rendezvous on any free UDP port and the default UDP session idle time. */
     public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
                       String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
                       int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
                       ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings,
                       AdminConfig admin) {
         this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, admin, 0);
-    }
-
-    /** A node's settings without an admin listener. */
-    public NodeConfig(String bindAddr, int bindPort, String proxyBindAddr, String publicHost, int vhostHttpPort,
-                      String vhostBindAddr, String subdomainHost, List<PortRange> allowPorts, Path dataDir,
-                      int heartbeatTimeoutSeconds, NodeTlsConfig tls, List<TokenEntry> tokens,
-                      ControlPlaneConfig controlPlane, HttpsConfig https, List<StaticMapping> staticMappings,
-                      int p2pPort) {
-        this(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr, subdomainHost, allowPorts,
-                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, null, p2pPort);
+                dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https, staticMappings, admin, 0,
+                DEFAULT_UDP_SESSION_IDLE_SECONDS);
     }
 
     public NodeConfig {
+        if (udpSessionIdleSeconds <= 0) {
+            throw new IllegalArgumentException("udpSessionIdleSeconds: " + udpSessionIdleSeconds + " (expected: > 0)");
+        }
         allowPorts = List.copyOf(allowPorts);
         tokens = List.copyOf(tokens);
         https = https == null ? HttpsConfig.DISABLED : https;

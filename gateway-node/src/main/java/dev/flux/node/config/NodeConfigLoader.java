@@ -41,6 +41,8 @@ public final class NodeConfigLoader {
     static final List<PortRange> DEFAULT_ALLOW_PORTS = List.of(new PortRange(20000, 29999));
     static final String DEFAULT_DATA_DIR = "flux-node-data";
     static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 15;
+    /** A day: a UDP session idle longer than that holds a stream and a table entry for nothing. */
+    static final int MAX_UDP_SESSION_IDLE_SECONDS = 86_400;
     static final int MIN_PLAIN_TOKEN_LENGTH = 16;
     static final int DEFAULT_CONTROL_PLANE_TIMEOUT_SECONDS = 10;
 
@@ -106,11 +108,13 @@ public final class NodeConfigLoader {
         AdminConfig admin = admin(root.table("admin"));
 
         int p2pPort = root.integer("p2pPort", bindPort, -1, 65535);
+        int udpSessionIdleSeconds = root.integer("udpSessionIdleSeconds",
+                NodeConfig.DEFAULT_UDP_SESSION_IDLE_SECONDS, 1, MAX_UDP_SESSION_IDLE_SECONDS);
 
         document.throwIfInvalid();
         return new NodeConfig(bindAddr, bindPort, proxyBindAddr, publicHost, vhostHttpPort, vhostBindAddr,
                 subdomainHost, allowPorts, dataDir, heartbeatTimeoutSeconds, tls, tokens, controlPlane, https,
-                staticMappings, admin, p2pPort);
+                staticMappings, admin, p2pPort, udpSessionIdleSeconds);
     }
 
     /** {@code [admin] bind}: {@code host:port}, {@code [v6]:port}, or {@code :port} / {@code port} for loopback. */

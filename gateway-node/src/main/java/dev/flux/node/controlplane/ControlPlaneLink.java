@@ -12,6 +12,7 @@ import dev.flux.node.tunnel.TunnelRejectedException;
 import dev.flux.protocol.auth.Tokens;
 import dev.flux.protocol.control.RegisterTunnel;
 import dev.flux.protocol.control.TunnelPolicy;
+import dev.flux.protocol.tls.NodeCertificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
     private volatile NodeInfo info;
     private volatile boolean registered;
     private volatile boolean closed;
+    private volatile CertificateSink certificateSink;
     private volatile int heartbeatSeconds = 5;
     private volatile String nodeName;
     private long retryMillis = 1000;
@@ -290,7 +292,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
                         : null;
                 AgentIdentity identity = new AgentIdentity(answer.path("username").asText() + " (token "
                         + answer.path("tokenId").asLong() + ")", 0, 0, answer.path("userId").asLong(),
-                        answer.path("tokenId").asLong());
+                        answer.path("tokenId").asLong(), answer.path("username").asText());
                 verified.put(hash, new Verified(identity, expiresAt));
                 answered();
                 return identity;
@@ -327,10 +329,12 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         body.put("customDomain", r.customDomains().isEmpty() ? null : r.customDomains().get(0));
         body.put("remotePort", r.remotePort() == 0 ? null : r.remotePort());
         body.put("tlsTermination", r.tlsTermination());
+        body.put("allowUsers", r.allowUsers().isEmpty() ? null : r.allowUsers());
         String key = agent.userId() + "/" + r.name();
         return client.post("tunnels/authorize", body).handle((answer, failure) -> {
             if (failure == null) {
                 grants.put(key, answer);
+                installCertificate(r.name(), answer);
                 return grant(r, answer);
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -351,6 +355,36 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         });
     }
 
+    /**
+     * Where certificates the control plane hands over go (the node's HTTPS certificates): an https tunnel the node
+     * terminates on a custom domain comes with the certificate its owner uploaded.
+     */
+    public void onCertificate(CertificateSink sink) {
+        this.certificateSink = sink;
+    }
+
+    /** Takes a domain's certificate for the HTTPS vhost. */
+    @FunctionalInterface
+    public interface CertificateSink {
+        void add(String domain, NodeCertificate certificate) throws java.io.IOException;
+    }
+
+    /** Installs the certificate that came with a grant, if any; a bad one is logged (the tunnel is then refused). */
+    private void installCertificate(String tunnel, JsonNode answer) {
+        JsonNode c = answer.path("certificate");
+        CertificateSink sink = certificateSink;
+        if (!c.isObject() || sink == null) {
+            return;
+        }
+        String domain = c.path("domain").asText();
+        try {
+            sink.add(domain, NodeCertificate.parse(c.path("chainPem").asText(), c.path("keyPem").asText()));
+            log.info("[{}] using the certificate uploaded for {}", tunnel, domain);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("[{}] the certificate uploaded for {} cannot be used: {}", tunnel, domain, e.getMessage());
+        }
+    }
+
     /** The registration as the control plane granted it: its subdomain, domain, port and password win. */
     private static TunnelGrant grant(RegisterTunnel r, JsonNode answer) {
         String subdomain = answer.hasNonNull("subdomain") ? answer.path("subdomain").asText() : null;
@@ -367,9 +401,16 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         }
         String tlsTermination = answer.hasNonNull("tlsTermination") ? answer.path("tlsTermination").asText()
                 : r.tlsTermination();
+        // who may visit a secret tunnel: the control plane's list wins (an older one sends none)
+        List<String> allowUsers = r.allowUsers();
+        if (answer.path("allowUsers").isArray()) {
+            List<String> stored = new ArrayList<>();
+            answer.path("allowUsers").forEach(n -> stored.add(n.asText()));
+            allowUsers = stored;
+        }
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
                 domains, r.hostHeaderRewrite(), user, password, tlsTermination,
-                policy(r.policy(), answer.path("policies")), r.allowUsers());
+                policy(r.policy(), answer.path("policies")), allowUsers);
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 

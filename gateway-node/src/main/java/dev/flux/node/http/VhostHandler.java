@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
     private final Function<String, HttpTunnel> tunnels;
+    private final Predicate<String> unhealthy;
     /** {@code http} or {@code https}: what the visitor spoke, for {@code X-Forwarded-Proto}. */
     private final String scheme;
     /** A connection must complete its first request head this soon, so idle or trickling clients cannot pile up. */
@@ -58,12 +60,21 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private HttpTunnel tunnel;
     private Http2StreamChannel stream;
     private boolean upgrading;
+    /** On the stream of a grouped tunnel: when its responses end, so the next request may go to another member. */
+    private ResponseBoundaries responses;
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
-        this(registry::httpTunnel, "http", firstRequestTimeoutMillis);
+        this(registry::httpTunnel, "http", firstRequestTimeoutMillis, registry::unhealthy);
     }
 
     VhostHandler(Function<String, HttpTunnel> tunnels, String scheme, long firstRequestTimeoutMillis) {
+        this(tunnels, scheme, firstRequestTimeoutMillis, host -> false);
+    }
+
+    /** @param unhealthy whether a host without a tunnel has one whose local service fails its health check */
+    VhostHandler(Function<String, HttpTunnel> tunnels, String scheme, long firstRequestTimeoutMillis,
+                 Predicate<String> unhealthy) {
+        this.unhealthy = unhealthy;
         this.tunnels = tunnels;
         this.scheme = scheme;
         this.firstRequestTimeoutMillis = firstRequestTimeoutMillis;
@@ -122,6 +133,12 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         }
         String host = hostOf(req.headers().get(HttpHeaderNames.HOST));
         HttpTunnel routed = host == null ? null : tunnels.apply(host);
+        if (routed == null && host != null && unhealthy.test(host)) {
+            reject(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                    "The tunnel serving " + host + " is connected, but its local service is failing its health "
+                    + "check, so its agent took it out of service. Try again shortly.");
+            return;
+        }
         if (routed == null) {
             reject(ctx, req, HttpResponseStatus.NOT_FOUND, "No tunnel here",
                     host == null ? "The request has no Host header, so no tunnel can be chosen."
@@ -136,8 +153,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             Relay.closeOnFlush(ctx.channel());
             return;
         }
-        // a group spreads connections over its members; later requests on this connection stay with its member
-        HttpTunnel target = tunnel != null ? tunnel : (HttpTunnel) routed.pick();
+        // a group spreads requests over its members, round-robin; a connection that upgraded (WebSocket) or whose
+        // responses cannot be followed stays with its member
+        HttpTunnel target = tunnel == null || switchable() ? (HttpTunnel) routed.pick() : tunnel;
         if (!target.admits((InetSocketAddress) ctx.channel().remoteAddress())) {
             reject(ctx, req, HttpResponseStatus.FORBIDDEN, "Access denied",
                     "Your address may not use the tunnel serving " + host + ".");
@@ -153,6 +171,11 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         upgrading = req.headers().contains(HttpHeaderNames.UPGRADE)
                 && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         if (state == State.RELAYING) {
+            // a member at its connection limit leaves the request with the current one
+            if (target != tunnel && target.admitsConnection()) {
+                switchTo(ctx, req, target);
+                return;
+            }
             forward(ctx, req);
             return;
         }
@@ -165,6 +188,53 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         tunnel = target;
         target.limitBandwidth(ctx.channel());
         open(ctx, req);
+    }
+
+    /** Whether the next request may go to another member: a grouped route, plain HTTP so far, readable responses. */
+    private boolean switchable() {
+        return route != null && route.grouped() && !upgrading && state == State.RELAYING && responses != null
+                && responses.readable();
+    }
+
+    /**
+     * Moves a keep-alive connection to another member of its group for {@code req}: once every response of the
+     * current member has ended (requests that follow meanwhile wait), the current stream is let go and a stream to
+     * {@code target} carries {@code req} and what follows.
+     */
+    private void switchTo(ChannelHandlerContext ctx, HttpRequest req, HttpTunnel target) {
+        state = State.OPENING;
+        // first: during a replay of held requests the ones after it are still held
+        pending.addFirst(req);
+        ctx.channel().config().setAutoRead(false);
+        Http2StreamChannel old = stream;
+        ResponseBoundaries watched = responses;
+        ChannelHandlerContext watchedCtx = old.pipeline().context(watched);
+        if (watchedCtx == null) {
+            // the stream is gone (and takes the connection with it)
+            releasePending();
+            state = State.REJECTED;
+            ctx.close();
+            return;
+        }
+        watched.whenIdle(watchedCtx, () -> {
+            Channel publicChannel = ctx.channel();
+            publicChannel.flush();
+            if (old.pipeline().get("relay") != null) {
+                old.pipeline().remove("relay");
+            }
+            if (publicChannel.pipeline().get("relay") != null) {
+                publicChannel.pipeline().remove("relay");
+            }
+            Relay.closeOnFlush(old);
+            if (!publicChannel.isActive()) {
+                releasePending();
+                return;
+            }
+            tunnel.counter().connectionClosed();
+            tunnel = target;
+            target.counter().connectionOpened();
+            connect(ctx, target);
+        });
     }
 
     private void rewrite(ChannelHandlerContext ctx, HttpRequest req, String host, HttpTunnel target) {
@@ -193,7 +263,14 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         publicChannel.config().setAutoRead(false);
         HttpTunnel t = tunnel;
         t.counter().connectionOpened();
-        publicChannel.closeFuture().addListener(f -> t.counter().connectionClosed());
+        // the member serving the connection when it closes (it may change between requests in a group)
+        publicChannel.closeFuture().addListener(f -> tunnel.counter().connectionClosed());
+        connect(ctx, t);
+    }
+
+    /** Opens the stream to {@code t} for the held requests, first moving the connection to its agent's loop. */
+    private void connect(ChannelHandlerContext ctx, HttpTunnel t) {
+        Channel publicChannel = ctx.channel();
         String client = addressOf(publicChannel.remoteAddress());
         EventLoop agentLoop = t.eventLoop();
         if (publicChannel.eventLoop() == agentLoop) {
@@ -227,6 +304,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 s.pipeline().addLast(StreamFrameAdapter.INSTANCE);
                 s.pipeline().addLast("encoder", new HttpRequestEncoder());
                 s.pipeline().addLast(new AgentAnswer(publicChannel, t));
+                if (route.grouped()) {
+                    s.pipeline().addLast("responses", new ResponseBoundaries());
+                }
             }
         }).addListener(f -> publicChannel.eventLoop().execute(() -> {
             if (!f.isSuccess()) {
@@ -236,6 +316,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             stream = (Http2StreamChannel) f.getNow();
+            responses = stream.pipeline().get(ResponseBoundaries.class);
             if (!publicChannel.isActive()) {
                 Relay.closeOnFlush(stream);
                 releasePending();
@@ -247,7 +328,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
             forward(ctx, pending.poll());
             Object msg;
-            while ((msg = pending.poll()) != null) {
+            // a held request that moves to another member stops the replay; the rest waits for that stream
+            while (state == State.RELAYING && (msg = pending.poll()) != null) {
                 channelRead(ctx, msg);
             }
             ctx.fireChannelReadComplete();
@@ -260,6 +342,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             // content of a request that was refused, or bytes before any request
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (msg instanceof HttpRequest r && responses != null) {
+            responses.requestSent(r.method());
         }
         ctx.fireChannelRead(msg);
         if (upgrading && msg instanceof LastHttpContent && state == State.RELAYING) {

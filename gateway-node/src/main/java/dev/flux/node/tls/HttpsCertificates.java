@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The certificates a node presents to HTTPS visitors of tunnels whose TLS it terminates, by host name: an exact name
@@ -20,9 +21,24 @@ public final class HttpsCertificates {
     public static final HttpsCertificates NONE = new HttpsCertificates(Map.of());
 
     private final Map<String, SslContext> byName;
+    /** Certificates the control plane handed over with a tunnel's authorization, by domain; node.toml's win. */
+    private final Map<String, SslContext> uploaded = new ConcurrentHashMap<>();
 
     private HttpsCertificates(Map<String, SslContext> byName) {
         this.byName = Map.copyOf(byName);
+    }
+
+    /**
+     * Presents {@code certificate} for {@code domain} from now on (replacing one added before), unless node.toml
+     * configures a certificate for it. Not for {@link #NONE}.
+     *
+     * @throws IOException when the certificate cannot make a TLS context
+     */
+    public void add(String domain, NodeCertificate certificate) throws IOException {
+        if (this == NONE) {
+            throw new IllegalStateException("HttpsCertificates.NONE takes no certificates");
+        }
+        uploaded.put(domain.toLowerCase(Locale.ROOT), TlsContexts.forHttpsVisitors(certificate));
     }
 
     /** Reads the {@code [[certificates]]} of {@code node.toml}. */
@@ -53,7 +69,8 @@ public final class HttpsCertificates {
             return exact;
         }
         int dot = host.indexOf('.');
-        return dot > 0 ? byName.get("*" + host.substring(dot)) : null;
+        SslContext wildcard = dot > 0 ? byName.get("*" + host.substring(dot)) : null;
+        return wildcard != null ? wildcard : uploaded.get(host);
     }
 
     public boolean covers(String host) {

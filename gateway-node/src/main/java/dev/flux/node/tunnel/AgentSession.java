@@ -255,10 +255,17 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof UnregisterTunnel u) {
                 Tunnel t = tunnels.remove(u.name());
                 if (t != null) {
+                    boolean alone = t.group() == null;
                     t.close();
+                    if (alone && UnregisterTunnel.UNHEALTHY.equals(u.reason()) && t instanceof HttpTunnel h
+                            && !h.secure()) {
+                        registry().markUnhealthy(h);
+                    }
                     registry().releaseTunnelSlot(token);
                     server.gate().tunnelOffline(t);
                     log.info("[{}] tunnel closed (removed by the agent)", t.name());
+                } else {
+                    registry().clearUnhealthy(AgentSession.this, u.name());
                 }
             } else if (msg instanceof OpenVisit v) {
                 visit(v);
@@ -465,7 +472,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private void visit(OpenVisit v) {
         SecretTunnel tunnel;
         try {
-            tunnel = registry().secretTunnel(v.serverName(), v.serverUser(), token.name());
+            tunnel = registry().secretTunnel(v.serverName(), v.serverUser(), token.user());
         } catch (TunnelRejectedException e) {
             log.info("[{}] visit from {} refused: {}", v.serverName(), agentName, e.getMessage());
             send(new VisitRejected(v.visitId(), e.getMessage()));

@@ -34,6 +34,11 @@ public final class HttpTunnel extends Tunnel {
                         (httpUser + ":" + httpPassword).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Whether it is a member of a load-balancing group: the vhost then spreads requests, not connections. */
+    public boolean grouped() {
+        return group() != null;
+    }
+
     public List<String> hosts() {
         return hosts;
     }

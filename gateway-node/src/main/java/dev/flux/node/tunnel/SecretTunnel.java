@@ -38,7 +38,7 @@ public final class SecretTunnel extends Tunnel {
     SecretTunnel(String name, AgentSession session, String localAddress, String type, List<String> allowUsers) {
         super(name, session, localAddress);
         this.type = type;
-        this.owner = session.token().name();
+        this.owner = session.token().user();
         this.allowUsers = List.copyOf(allowUsers);
     }
 
@@ -69,7 +69,7 @@ public final class SecretTunnel extends Tunnel {
 
     /** True when {@code visitor} may visit: anyone holding the secret, or only the listed users. */
     boolean allows(AgentIdentity visitor) {
-        return allowUsers.isEmpty() || allowUsers.contains(visitor.name()) || visitor.name().equals(owner);
+        return allowUsers.isEmpty() || allowUsers.contains(visitor.user()) || visitor.user().equals(owner);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class SecretTunnel extends Tunnel {
     void visit(AgentSession visitor, OpenVisit request) {
         long id = request.visitId();
         if (!allows(visitor.token())) {
-            refuse(visitor, id, visitor.token().name() + " is not allowed to visit tunnel '" + name() + "' (its "
+            refuse(visitor, id, visitor.token().user() + " is not allowed to visit tunnel '" + name() + "' (its "
                     + "allowUsers are " + String.join(", ", allowUsers) + ")");
             return;
         }

@@ -19,6 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TunnelRegistry {
 
     private final Map<String, HttpTunnel> httpByHost = new ConcurrentHashMap<>();
+    /** Hosts whose HTTP tunnel is off the node while its local service is unhealthy, by the agent's session. */
+    private final Map<String, Unhealthy> unhealthyHosts = new ConcurrentHashMap<>();
+
+    /** The tunnel of an agent session whose host answers 503 while it is unhealthy. */
+    private record Unhealthy(AgentSession session, String tunnel) {
+    }
     /** TCP and UDP ports are separate namespaces: a TCP and a UDP tunnel may share a port number. */
     private final PortClaims<TcpTunnel> tcpPorts = new PortClaims<>("port");
     private final PortClaims<UdpTunnel> udpPorts = new PortClaims<>("UDP port");
@@ -62,6 +68,34 @@ public final class TunnelRegistry {
 
     void removeSession(AgentSession session) {
         sessionsByRun.remove(session.runKey(), session);
+        unhealthyHosts.values().removeIf(u -> u.session() == session);
+    }
+
+    /**
+     * Whether {@code host} belongs to an HTTP tunnel (outside any group) whose agent took it off the node because its
+     * local service fails its health check, and is still connected: visitors get 503, not 404.
+     */
+    public boolean unhealthy(String host) {
+        return unhealthyHosts.containsKey(host);
+    }
+
+    /** Notes the hosts of an HTTP tunnel its agent just took off for a failing health check (see {@link #unhealthy}). */
+    synchronized void markUnhealthy(HttpTunnel tunnel) {
+        AgentSession session = tunnel.session();
+        if (!session.channel().isActive()) {
+            return;
+        }
+        for (String host : tunnel.hosts()) {
+            String h = host.toLowerCase(Locale.ROOT);
+            if (!httpByHost.containsKey(h)) {
+                unhealthyHosts.put(h, new Unhealthy(session, tunnel.name()));
+            }
+        }
+    }
+
+    /** Forgets an unhealthy tunnel's hosts: its agent removed the tunnel for good (it stays 404 from now on). */
+    void clearUnhealthy(AgentSession session, String tunnel) {
+        unhealthyHosts.values().removeIf(u -> u.session() == session && u.tunnel().equals(tunnel));
     }
 
     /** Counts a new tunnel against its token's limit. */
@@ -90,6 +124,7 @@ public final class TunnelRegistry {
         }
         for (String host : tunnel.hosts()) {
             httpByHost.put(host.toLowerCase(Locale.ROOT), tunnel);
+            unhealthyHosts.remove(host.toLowerCase(Locale.ROOT));
         }
     }
 

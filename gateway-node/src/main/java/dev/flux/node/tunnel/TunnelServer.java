@@ -61,8 +61,8 @@ public final class TunnelServer {
 
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                         ChannelGroup openChannels) {
-        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE,
-                new StaticAgentGate(config.tokens()));
+        this(config, sslContext, bossGroup, workerGroup, openChannels,
+                Duration.ofSeconds(config.udpSessionIdleSeconds()), new StaticAgentGate(config.tokens()));
     }
 
     /** A standalone node's tunnel server with a UDP session idle time of its own (tests). */
@@ -74,7 +74,8 @@ public final class TunnelServer {
 
     public TunnelServer(NodeConfig config, SslContext sslContext, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                         ChannelGroup openChannels, AgentGate gate) {
-        this(config, sslContext, bossGroup, workerGroup, openChannels, UdpTunnel.DEFAULT_SESSION_IDLE, gate);
+        this(config, sslContext, bossGroup, workerGroup, openChannels,
+                Duration.ofSeconds(config.udpSessionIdleSeconds()), gate);
     }
 
     /**

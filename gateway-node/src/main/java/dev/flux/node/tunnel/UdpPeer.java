@@ -56,7 +56,7 @@ final class UdpPeer {
     }
 
     void open() {
-        tunnel.openStream(client, new ChannelInitializer<Http2StreamChannel>() {
+        tunnel.openStream(client, tunnel.serverAddress(), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.pipeline().addLast(StreamFrameAdapter.INSTANCE, new DatagramFrameDecoder(),

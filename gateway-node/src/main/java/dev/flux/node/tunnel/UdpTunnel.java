@@ -34,7 +34,8 @@ public final class UdpTunnel extends Tunnel {
     private static final Logger log = LoggerFactory.getLogger(UdpTunnel.class);
 
     /** How long a visitor's session lives without traffic, unless the node is set up otherwise. */
-    public static final Duration DEFAULT_SESSION_IDLE = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SESSION_IDLE =
+            Duration.ofSeconds(dev.flux.node.config.NodeConfig.DEFAULT_UDP_SESSION_IDLE_SECONDS);
     /** Sessions one tunnel may hold at once, unless the token's connection limit is lower. */
     public static final int DEFAULT_MAX_SESSIONS = 1024;
     /** Receive buffer per datagram: above the largest UDP payload, so no datagram is cut short. */
@@ -64,6 +65,15 @@ public final class UdpTunnel extends Tunnel {
         this.port = port;
         this.url = "udp://" + publicHost + ":" + port;
         this.sessions = new UdpSessionTable<>(maxSessions, sessionIdle.toNanos());
+    }
+
+    /**
+     * The node address visitors send to ({@code ip:port}; the wildcard address when the port listens on every
+     * interface), for the agent's PROXY protocol header; null before the port is bound.
+     */
+    String serverAddress() {
+        Channel l = listener;
+        return l == null || l.localAddress() == null ? null : AgentSession.address(l.localAddress());
     }
 
     public int port() {

@@ -93,6 +93,12 @@ final class TestAgent implements AutoCloseable {
                 null));
     }
 
+    /** An https tunnel on a custom domain whose TLS the node terminates. */
+    void registerHttpsTerminated(String name, String domain) {
+        control.writeAndFlush(new RegisterTunnel(name, "https", "127.0.0.1:8080", 0, null, List.of(domain), null,
+                null, null, RegisterTunnel.TLS_NODE));
+    }
+
     boolean connected() {
         return connection.isActive();
     }

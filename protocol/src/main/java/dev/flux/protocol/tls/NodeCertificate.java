@@ -187,7 +187,13 @@ public final class NodeCertificate {
     }
 
     private static PrivateKey readPrivateKey(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return readPrivateKey(r, file.toString());
+        }
+    }
+
+    private static PrivateKey readPrivateKey(Reader r, String source) throws IOException {
+        try (PEMParser parser = new PEMParser(r)) {
             Object o = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair kp) {
@@ -196,9 +202,34 @@ public final class NodeCertificate {
             if (o instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new IOException("no unencrypted PEM private key found in " + file);
+            throw new IOException("no unencrypted PEM private key found in " + source);
         }
     }
 
+    /**
+     * A certificate chain (leaf first) and its private key from PEM text, as uploaded to a control plane.
+     *
+     * @throws IOException saying which of the two is missing or unreadable
+     */
+    public static NodeCertificate parse(String chainPem, String keyPem) throws IOException {
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(
+                    new java.io.ByteArrayInputStream(chainPem.getBytes(StandardCharsets.US_ASCII)))) {
+                chain.add((X509Certificate) c);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the certificate chain is not PEM X.509: " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new IOException("the certificate chain holds no certificate");
+        }
+        return new NodeCertificate(readPrivateKey(new java.io.StringReader(keyPem), "the key"), chain);
+    }
+
+    /** The private key as PKCS#8 PEM. */
+    public String privateKeyPem() {
+        return keyPem();
+    }
 
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class ControlPlaneProcess {
 
+    private static final Pattern ADMIN_CREATED = Pattern.compile("First start: created the administrator");
     /** The administrator's first (one-time) password. */
     public static final String ADMIN_PASSWORD = "e2e-first-admin-password";
 
@@ -61,6 +62,10 @@ public final class ControlPlaneProcess {
         process = process == null ? processes.start(processName, command, dir, env)
                 : processes.restart(process, processName, command, dir, env);
         process.awaitLine(STARTED, START_TIMEOUT);
+        if (launches == 1) {
+            // the administrator is created once the application has started: signing in before that is refused
+            process.awaitLine(ADMIN_CREATED, START_TIMEOUT);
+        }
         Ports.awaitListening(port, Duration.ofSeconds(2));
     }
 
