@@ -58,25 +58,9 @@ public record AgentService(List<String> command, Path workingDirectory, Path log
 
     /** The launchd agent plist: started at login, restarted when it fails, output appended to {@link #logFile}. */
     public String launchdPlist() {
-        StringBuilder args = new StringBuilder();
-        for (String arg : command) {
-            args.append("    <string>").append(xml(arg)).append("</string>\n");
-        }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
-                + " \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-                + "<plist version=\"1.0\">\n"
-                + "<dict>\n"
-                + "  <key>Label</key>\n"
-                + "  <string>" + LAUNCHD_LABEL + "</string>\n"
-                + "  <key>ProgramArguments</key>\n"
-                + "  <array>\n"
-                + args
-                + "  </array>\n"
+        return LaunchdPlist.launchAgent(LAUNCHD_LABEL, command, ""
                 + "  <key>WorkingDirectory</key>\n"
-                + "  <string>" + xml(workingDirectory.toString()) + "</string>\n"
-                + "  <key>RunAtLoad</key>\n"
-                + "  <true/>\n"
+                + "  " + LaunchdPlist.string(workingDirectory.toString()) + "\n"
                 + "  <key>KeepAlive</key>\n"
                 + "  <dict>\n"
                 + "    <key>SuccessfulExit</key>\n"
@@ -85,11 +69,9 @@ public record AgentService(List<String> command, Path workingDirectory, Path log
                 + "  <key>ThrottleInterval</key>\n"
                 + "  <integer>5</integer>\n"
                 + "  <key>StandardOutPath</key>\n"
-                + "  <string>" + xml(logFile.toString()) + "</string>\n"
+                + "  " + LaunchdPlist.string(logFile.toString()) + "\n"
                 + "  <key>StandardErrorPath</key>\n"
-                + "  <string>" + xml(logFile.toString()) + "</string>\n"
-                + "</dict>\n"
-                + "</plist>\n";
+                + "  " + LaunchdPlist.string(logFile.toString()) + "\n");
     }
 
     /**
@@ -97,7 +79,7 @@ public record AgentService(List<String> command, Path workingDirectory, Path log
      * install Windows services itself; see docs/fluxctl.md).
      */
     public String windowsTaskCommand() {
-        String run = command.stream().map(AgentService::windowsWord).collect(Collectors.joining(" "));
+        String run = windowsCommandLine(command);
         return "schtasks /Create /SC ONLOGON /RL LIMITED /TN \"" + WINDOWS_TASK + "\" /TR \""
                 + run.replace("\"", "\\\"") + "\"";
     }
@@ -115,11 +97,9 @@ public record AgentService(List<String> command, Path workingDirectory, Path log
         return '"' + escaped.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    private static String windowsWord(String word) {
-        return word.isEmpty() || word.contains(" ") ? '"' + word + '"' : word;
-    }
-
-    private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    /** A Windows command line of {@code words}: a word with a space, tab or quote is double-quoted. */
+    public static String windowsCommandLine(List<String> words) {
+        return words.stream().map(w -> w.isEmpty() || w.matches(".*[\\s\"].*")
+                ? "\"" + w.replace("\"", "\\\"") + "\"" : w).collect(Collectors.joining(" "));
     }
 }

@@ -1,5 +1,7 @@
 package dev.flux.desktop.settings;
 
+import dev.flux.client.service.AgentService;
+import dev.flux.client.service.LaunchdPlist;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -136,31 +138,14 @@ public final class Autostart {
                     Terminal=false
                     X-GNOME-Autostart-enabled=true
                     """.formatted(command.stream().map(Autostart::xdgQuote).collect(Collectors.joining(" ")));
-            case LAUNCH_AGENT -> """
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-                    <plist version="1.0">
-                    <dict>
-                      <key>Label</key>
-                      <string>dev.flux.desktop</string>
-                      <key>ProgramArguments</key>
-                      <array>
-                    %s  </array>
-                      <key>RunAtLoad</key>
-                      <true/>
-                      <key>ProcessType</key>
-                      <string>Interactive</string>
-                    </dict>
-                    </plist>
-                    """.formatted(command.stream().map(a -> "    <string>" + xmlEscape(a) + "</string>\n")
-                    .collect(Collectors.joining()));
+            case LAUNCH_AGENT -> LaunchdPlist.launchAgent("dev.flux.desktop", command,
+                    "  <key>ProcessType</key>\n  <string>Interactive</string>\n");
             case WINDOWS_RUN_KEY -> windowsCommandLine();
         };
     }
 
     private String windowsCommandLine() {
-        return command.stream().map(a -> a.isEmpty() || a.matches(".*[\\s\"].*")
-                ? "\"" + a.replace("\"", "\\\"") + "\"" : a).collect(Collectors.joining(" "));
+        return AgentService.windowsCommandLine(command);
     }
 
     /** Quoting of the Desktop Entry specification's Exec key. */
@@ -177,10 +162,6 @@ public final class Autostart {
             q.append(c);
         }
         return q.append('"').toString();
-    }
-
-    private static String xmlEscape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private int reg(List<String> args) {
