@@ -222,3 +222,47 @@ _probe_once() {
   echo "${line:-rps=NA error=no_result}"
 }
 probe_case() { measure probe "$1" "$2" _probe_once "$@"; }
+
+# start_ssh_r WORKDIR SSHD_PORT LISTEN:TARGET...  (all on 127.0.0.1)
+# A private sshd (own host key and config, 127.0.0.1 only, key login limited to the given forwards) and one
+# `ssh -R` (aes128-gcm, no compression) that forwards each 127.0.0.1:LISTEN on the sshd side to 127.0.0.1:TARGET.
+# Starts them with start_bg as "sshd" and "ssh-R"; sets MADE_RUN_SSHD=1 when it had to create /run/sshd.
+start_ssh_r() {
+  local S="$1/ssh" port=$2 pair opens="" forwards=()
+  shift 2
+  mkdir -p "$S"; chmod 700 "$S"
+  ssh-keygen -q -t ed25519 -N '' -f "$S/host_ed25519" -C bench-host
+  ssh-keygen -q -t ed25519 -N '' -f "$S/client_ed25519" -C bench-client
+  for pair in "$@"; do
+    opens+="permitopen=\"127.0.0.1:${pair#*:}\",permitlisten=\"127.0.0.1:${pair%%:*}\","
+    forwards+=(-R "127.0.0.1:${pair%%:*}:127.0.0.1:${pair#*:}")
+  done
+  echo "from=\"127.0.0.1\",${opens}no-pty,no-agent-forwarding,no-X11-forwarding $(cat "$S/client_ed25519.pub")" \
+    >"$S/authorized_keys"
+  cat >"$S/sshd_config" <<CFG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $S/host_ed25519
+PidFile $S/sshd.pid
+AuthorizedKeysFile $S/authorized_keys
+AllowUsers root@127.0.0.1
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding yes
+GatewayPorts no
+X11Forwarding no
+PrintMotd no
+LogLevel ERROR
+CFG
+  [[ -d /run/sshd ]] || { mkdir -p /run/sshd; chmod 755 /run/sshd; MADE_RUN_SSHD=1; }
+  /usr/sbin/sshd -t -f "$S/sshd_config" || die "sshd config rejected"
+  start_bg sshd /usr/sbin/sshd -D -e -f "$S/sshd_config"
+  wait_port "$port" || die "sshd did not start"
+  start_bg ssh-R ssh -F /dev/null -i "$S/client_ed25519" -p "$port" -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile="$S/known_hosts" -o ExitOnForwardFailure=yes -o Compression=no \
+    -c aes128-gcm@openssh.com -N "${forwards[@]}" root@127.0.0.1
+}

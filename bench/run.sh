@@ -114,37 +114,8 @@ d=$(nginx_conf proxy auto "upstream origin { server 127.0.0.1:$ORIGIN; keepalive
   server { listen 127.0.0.1:$PROXY; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }")
 start_bg nginx-proxy nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf"
 
-# private sshd for ssh -R (own host key and config, 127.0.0.1 only, key login limited to the two listen ports)
-S="$WORK/ssh"; mkdir -p "$S"; chmod 700 "$S"
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_ed25519" -C bench-host
-ssh-keygen -q -t ed25519 -N '' -f "$S/client_ed25519" -C bench-client
-echo "from=\"127.0.0.1\",permitopen=\"127.0.0.1:$IPERF\",permitopen=\"127.0.0.1:$ORIGIN\",permitlisten=\"127.0.0.1:$SSHR_T\",permitlisten=\"127.0.0.1:$SSHR_W\",no-pty,no-agent-forwarding,no-X11-forwarding $(cat "$S/client_ed25519.pub")" >"$S/authorized_keys"
-cat >"$S/sshd_config" <<CFG
-Port $SSHD
-ListenAddress 127.0.0.1
-HostKey $S/host_ed25519
-PidFile $S/sshd.pid
-AuthorizedKeysFile $S/authorized_keys
-AllowUsers root@127.0.0.1
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-AllowTcpForwarding yes
-GatewayPorts no
-X11Forwarding no
-PrintMotd no
-LogLevel ERROR
-CFG
-[[ -d /run/sshd ]] || { mkdir -p /run/sshd; chmod 755 /run/sshd; MADE_RUN_SSHD=1; }
-/usr/sbin/sshd -t -f "$S/sshd_config" || die "sshd config rejected"
-start_bg sshd /usr/sbin/sshd -D -e -f "$S/sshd_config"
-wait_port "$SSHD" || die "sshd did not start"
-start_bg ssh-R ssh -F /dev/null -i "$S/client_ed25519" -p "$SSHD" -o BatchMode=yes -o StrictHostKeyChecking=no \
-  -o UserKnownHostsFile="$S/known_hosts" -o ExitOnForwardFailure=yes -o Compression=no -c aes128-gcm@openssh.com \
-  -N -R "127.0.0.1:$SSHR_T:127.0.0.1:$IPERF" -R "127.0.0.1:$SSHR_W:127.0.0.1:$ORIGIN" root@127.0.0.1
+# private sshd and ssh -R: iperf3 and the web origin behind it
+start_ssh_r "$WORK" "$SSHD" "$SSHR_T:$IPERF" "$SSHR_W:$ORIGIN"
 
 # stunnel TLS 1.3 pair, AES-128-GCM, ECDSA P-256 certificate
 T="$WORK/stunnel"; mkdir -p "$T"

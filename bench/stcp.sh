@@ -51,37 +51,8 @@ cat "$OUT/env.txt" >&2
 
 start_bg iperf3-srv iperf3 -s -B 127.0.0.1 -p "$IPERF"
 
-# private sshd for ssh -R (own keys and config, 127.0.0.1 only)
-S="$WORK/ssh"; mkdir -p "$S"; chmod 700 "$S"
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_ed25519" -C bench-host
-ssh-keygen -q -t ed25519 -N '' -f "$S/client_ed25519" -C bench-client
-echo "from=\"127.0.0.1\",permitopen=\"127.0.0.1:$IPERF\",permitlisten=\"127.0.0.1:$SSHR_T\",no-pty,no-agent-forwarding,no-X11-forwarding $(cat "$S/client_ed25519.pub")" >"$S/authorized_keys"
-cat >"$S/sshd_config" <<CFG
-Port $SSHD
-ListenAddress 127.0.0.1
-HostKey $S/host_ed25519
-PidFile $S/sshd.pid
-AuthorizedKeysFile $S/authorized_keys
-AllowUsers root@127.0.0.1
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-AllowTcpForwarding yes
-GatewayPorts no
-X11Forwarding no
-PrintMotd no
-LogLevel ERROR
-CFG
-[[ -d /run/sshd ]] || { mkdir -p /run/sshd; chmod 755 /run/sshd; MADE_RUN_SSHD=1; }
-/usr/sbin/sshd -t -f "$S/sshd_config" || die "sshd config rejected"
-start_bg sshd /usr/sbin/sshd -D -e -f "$S/sshd_config"
-wait_port "$SSHD" || die "sshd did not start"
-start_bg ssh-R ssh -F /dev/null -i "$S/client_ed25519" -p "$SSHD" -o BatchMode=yes -o StrictHostKeyChecking=no \
-  -o UserKnownHostsFile="$S/known_hosts" -o ExitOnForwardFailure=yes -o Compression=no -c aes128-gcm@openssh.com \
-  -N -R "127.0.0.1:$SSHR_T:127.0.0.1:$IPERF" root@127.0.0.1
+# private sshd and ssh -R to iperf3
+start_ssh_r "$WORK" "$SSHD" "$SSHR_T:$IPERF"
 
 # node, owner (fluxctl up with an stcp tunnel to iperf3), visitor (fluxctl visit)
 mkdir -p "$WORK/node-data"
