@@ -65,10 +65,7 @@ class CertificatesApiTest {
     void signIn() {
         api = new ApiClient(port);
         String password = "the admin's own password";
-        assertThat(api.post("/api/v1/auth/password", null, Map.of("username", "admin",
-                "currentPassword", FIRST_PASSWORD, "newPassword", password)).status()).isEqualTo(204);
-        admin = api.post("/api/v1/auth/token", null, Map.of("username", "admin", "password", password,
-                "tokenName", "certs", "scopes", List.of("tunnels", "admin"))).text("secret");
+        admin = api.firstAdminToken(FIRST_PASSWORD, password, "certs");
         node = api.post("/api/v1/nodes", admin, Map.of("name", "edge", "publicHost", "127.0.0.1"))
                 .text("credential");
     }

@@ -60,10 +60,7 @@ class NodeApiTest {
     @BeforeAll
     void setUp() {
         api = new ApiClient(port);
-        assertThat(api.post("/api/v1/auth/password", null, Map.of("username", "admin",
-                "currentPassword", ADMIN_FIRST_PASSWORD, "newPassword", ADMIN_PASSWORD)).status()).isEqualTo(204);
-        admin = api.post("/api/v1/auth/token", null, Map.of("username", "admin", "password", ADMIN_PASSWORD,
-                "tokenName", "test admin", "scopes", List.of("tunnels", "admin"))).text("secret");
+        admin = api.firstAdminToken(ADMIN_FIRST_PASSWORD, ADMIN_PASSWORD, "test admin");
         Response created = api.post("/api/v1/nodes", admin, Map.of("name", "edge1", "publicHost", "127.0.0.1",
                 "subdomainHost", "127.0.0.1.nip.io"));
         assertThat(created.status()).as("%s", created).isEqualTo(201);

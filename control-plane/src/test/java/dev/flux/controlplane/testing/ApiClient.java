@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +36,22 @@ public final class ApiClient {
         public String toString() {
             return status + " " + body;
         }
+    }
+
+    /**
+     * The administrator's first sign-in: replaces the one-time password {@code firstPassword} with
+     * {@code newPassword}, then issues a token named {@code tokenName} with the tunnels and admin scopes.
+     *
+     * @return the token's secret
+     */
+    public String firstAdminToken(String firstPassword, String newPassword, String tokenName) {
+        Response changed = post("/api/v1/auth/password", null, Map.of("username", "admin",
+                "currentPassword", firstPassword, "newPassword", newPassword));
+        if (changed.status() != 204) {
+            throw new AssertionError("changing the first password: expected 204, got " + changed);
+        }
+        return post("/api/v1/auth/token", null, Map.of("username", "admin", "password", newPassword,
+                "tokenName", tokenName, "scopes", List.of("tunnels", "admin"))).text("secret");
     }
 
     public Response get(String path, @Nullable String token) {

@@ -42,10 +42,7 @@ class TunnelPoliciesApiTest {
     void signIn() {
         api = new ApiClient(port);
         String password = "the admin's own password";
-        assertThat(api.post("/api/v1/auth/password", null, Map.of("username", "admin",
-                "currentPassword", FIRST_PASSWORD, "newPassword", password)).status()).isEqualTo(204);
-        admin = api.post("/api/v1/auth/token", null, Map.of("username", "admin", "password", password,
-                "tokenName", "policies", "scopes", List.of("tunnels", "admin"))).text("secret");
+        admin = api.firstAdminToken(FIRST_PASSWORD, password, "policies");
     }
 
     @Test

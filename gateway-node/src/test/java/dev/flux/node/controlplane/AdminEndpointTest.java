@@ -2,6 +2,7 @@ package dev.flux.node.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.flux.node.GatewayNode;
 import dev.flux.node.config.NodeConfigLoader;
@@ -93,11 +94,8 @@ class AdminEndpointTest {
         controlPlane = new FakeControlPlane(controlPlanePort);
         controlPlane.tokens.put(ALICE, new Account(7, "alice", 70));
         controlPlane.grants.put("web", Map.of("tunnelId", 42, "subdomain", "granted"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!get("/readyz").startsWith("200 ") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(get("/readyz")).isEqualTo("200 ready\n");
+        await("the node registered with the control plane").atMost(Duration.ofSeconds(10))
+                .until(() -> get("/readyz"), "200 ready\n"::equals);
 
         String idle = get("/metrics");
         assertThat(idle).startsWith("200 # HELP flux_node_info ")
