@@ -114,11 +114,14 @@ public final class RecordCipher {
     public ByteBuf seal(ByteBufAllocator alloc, byte type, ByteBuf payload) {
         int length = payload.readableBytes();
         ByteBuf out = alloc.buffer(sealedLength(length));
+        // type and payload of one record in one buffer, sealed in one call: a cipher that buffers partial input
+        // (Conscrypt's AEAD does) would otherwise copy the whole record through the heap
+        ByteBuf plaintext = alloc.directBuffer(1 + Math.min(length, MAX_PAYLOAD));
         try {
             int index = payload.readerIndex();
             do {
                 int n = Math.min(length, MAX_PAYLOAD);
-                sealOne(out, type, payload, index, n);
+                sealOne(out, plaintext.clear(), type, payload, index, n);
                 index += n;
                 length -= n;
             } while (length > 0);
@@ -126,18 +129,17 @@ public final class RecordCipher {
         } catch (RuntimeException e) {
             out.release();
             throw e;
+        } finally {
+            plaintext.release();
         }
     }
 
-    private void sealOne(ByteBuf out, byte type, ByteBuf payload, int index, int n) {
+    private void sealOne(ByteBuf out, ByteBuf plaintext, byte type, ByteBuf payload, int index, int n) {
         int recordLength = 1 + n + TAG_LENGTH;
         int start = out.writerIndex();
         out.writeShort(recordLength);
         out.ensureWritable(recordLength);
         ByteBuffer target = out.nioBuffer(start + HEADER_LENGTH, recordLength);
-        // type and payload in one buffer, sealed in one call: a cipher that buffers partial input (Conscrypt's
-        // AEAD does) would otherwise copy the whole record through the heap
-        ByteBuf plaintext = out.alloc().directBuffer(1 + n);
         try {
             plaintext.writeByte(type).writeBytes(payload, index, n);
             init();
@@ -145,8 +147,6 @@ public final class RecordCipher {
             cipher.doFinal(plaintext.nioBuffer(), target);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a record: " + e.getMessage(), e);
-        } finally {
-            plaintext.release();
         }
         out.writerIndex(start + HEADER_LENGTH + recordLength);
     }
