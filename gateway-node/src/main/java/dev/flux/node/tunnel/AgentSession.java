@@ -213,7 +213,6 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         }
         tunnels.clear();
         pending.clear();
-        limits.values().forEach(TunnelLimits::release);
         limits.clear();
         streams.close();
         if (runKey != null) {
@@ -403,7 +402,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     private void start(RegisterTunnel r) {
         TunnelGroup<Tunnel> group;
         try {
-            limits.put(r.name(), TunnelLimits.of(r.policy(), channel.eventLoop()));
+            limits.put(r.name(), TunnelLimits.of(r.policy()));
             group = registry().joinableGroup(r);
             registry().acquireTunnelSlot(token);
         } catch (TunnelRejectedException e) {
@@ -438,10 +437,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseLimits(String name) {
-        TunnelLimits l = limits.remove(name);
-        if (l != null) {
-            l.release();
-        }
+        limits.remove(name);
     }
 
     /** The policy of a tunnel being set up; a tunnel's constructor takes it. */

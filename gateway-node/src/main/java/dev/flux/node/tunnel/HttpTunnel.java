@@ -78,7 +78,6 @@ public final class HttpTunnel extends Tunnel {
 
     @Override
     void close() {
-        releaseLimits();
         if (secure) {
             // https tunnels the node terminates are not grouped (groups are for tcp and http tunnels)
             session().registry().releaseHttpsHosts(this, hosts);

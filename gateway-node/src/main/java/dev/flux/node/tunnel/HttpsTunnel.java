@@ -50,7 +50,6 @@ public final class HttpsTunnel extends Tunnel {
 
     @Override
     void close() {
-        releaseLimits();
         session().registry().releaseHttpsHosts(this, hosts);
     }
 

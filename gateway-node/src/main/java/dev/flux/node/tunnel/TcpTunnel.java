@@ -60,7 +60,6 @@ public final class TcpTunnel extends Tunnel {
 
     @Override
     void close() {
-        releaseLimits();
         // the port and its listener pass to the group's next member, or are released, in one step under the
         // registry's lock: two members closing at once on different event loops cannot hand the listener to a
         // member that has already left

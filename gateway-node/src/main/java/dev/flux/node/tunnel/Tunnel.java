@@ -147,11 +147,6 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         return session.openStream(headers, handler);
     }
 
-    /** Releases the policy's resources (the bandwidth limiter); called once the tunnel is closed. */
-    void releaseLimits() {
-        limits.release();
-    }
-
     /** Releases what the tunnel holds on the node (a listening port, host names, visitor sessions). */
     abstract void close();
 }

@@ -3,56 +3,57 @@ package dev.flux.node.tunnel;
 import dev.flux.protocol.control.TunnelPolicy;
 import dev.flux.protocol.net.AddressRules;
 import io.netty.channel.Channel;
-import io.netty.handler.traffic.GlobalTrafficShapingHandler;
+import io.netty.channel.ChannelPipeline;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tunnel's policy as the node enforces it: the parsed IP rules and one traffic shaper shared by every public
- * connection of the tunnel, so that the bandwidth limit holds for the tunnel as a whole.
+ * A tunnel's policy as the node enforces it: the parsed IP rules and, with a bandwidth limit, two token buckets
+ * (bytes from visitors, bytes toward visitors) shared by every public connection and datagram of the tunnel, so that
+ * the limit holds for the tunnel as a whole.
  *
- * <p>The shaper ({@link GlobalTrafficShapingHandler}) applies backpressure rather than buffering: past the read
- * limit it stops reading the visitor's socket for as long as the budget needs, and writes toward the visitor that
- * wait for budget make the channel unwritable once {@link #MAX_QUEUED_BYTES} are queued, which stops the relay from
- * reading the agent's stream, and HTTP/2 flow control then holds the agent.
+ * <p>Streams are held to the buckets by a {@link BandwidthShaper} on each public connection, which applies
+ * backpressure rather than buffering; datagrams that find the bucket empty are dropped.
  */
 final class TunnelLimits {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelLimits.class);
-    /**
-     * How often the shaper measures. Netty's shaper lets about one extra write through per interval, so a short
-     * interval overshoots the limit (at 100 ms, 2 MiB/s came out 12-15 % fast); at 1 s the excess is a few percent.
-     */
-    static final long CHECK_INTERVAL_MILLIS = 1000;
-    /** Bytes queued toward a visitor before the channel reports itself unwritable. */
+    /** Bytes queued toward a visitor before the connection reports itself unwritable. */
     static final long MAX_QUEUED_BYTES = 64 * 1024;
 
-    static final TunnelLimits NONE = new TunnelLimits(TunnelPolicy.NONE, AddressRules.ADMIT_ALL, null);
+    static final TunnelLimits NONE = new TunnelLimits(TunnelPolicy.NONE, AddressRules.ADMIT_ALL);
 
     private final TunnelPolicy policy;
     private final AddressRules rules;
-    private final GlobalTrafficShapingHandler shaper;
     private final LongAdder refused = new LongAdder();
-    /** UDP: the budgets of datagrams toward the agent and toward visitors; null without a bandwidth limit. */
-    private TokenBucket datagramsIn;
-    private TokenBucket datagramsOut;
+    /** The budgets of bytes toward the agent and toward visitors; null without a bandwidth limit. */
+    private final TokenBucket in;
+    private final TokenBucket out;
 
-    private TunnelLimits(TunnelPolicy policy, AddressRules rules, GlobalTrafficShapingHandler shaper) {
+    private TunnelLimits(TunnelPolicy policy, AddressRules rules) {
         this.policy = policy;
         this.rules = rules;
-        this.shaper = shaper;
+        long limit = policy.bandwidthLimit();
+        if (limit > 0) {
+            // a burst of a tenth of a second, and at least one largest datagram
+            long burst = Math.max(limit / 10, 65_536);
+            long now = System.nanoTime();
+            in = new TokenBucket(limit, burst, now);
+            out = new TokenBucket(limit, burst, now);
+        } else {
+            in = null;
+            out = null;
+        }
     }
 
     /**
      * The limits of a policy.
      *
-     * @param executor runs the shaper's measurements (the agent connection's event loop)
      * @throws TunnelRejectedException naming an IP rule that is not an address or CIDR block
      */
-    static TunnelLimits of(TunnelPolicy policy, ScheduledExecutorService executor) throws TunnelRejectedException {
+    static TunnelLimits of(TunnelPolicy policy) throws TunnelRejectedException {
         if (policy.equals(TunnelPolicy.NONE)) {
             return NONE;
         }
@@ -62,14 +63,7 @@ final class TunnelLimits {
         } catch (IllegalArgumentException e) {
             throw new TunnelRejectedException("allowIps/denyIps: " + e.getMessage(), false);
         }
-        GlobalTrafficShapingHandler shaper = null;
-        long limit = policy.bandwidthLimit();
-        if (limit > 0) {
-            shaper = new GlobalTrafficShapingHandler(executor, limit, limit, CHECK_INTERVAL_MILLIS);
-            shaper.setMaxGlobalWriteSize(Math.max(MAX_QUEUED_BYTES * 16, limit));
-            shaper.setMaxWriteSize(MAX_QUEUED_BYTES);
-        }
-        return new TunnelLimits(policy, rules, shaper);
+        return new TunnelLimits(policy, rules);
     }
 
     /** The lower of two limits where 0 means none. */
@@ -101,33 +95,32 @@ final class TunnelLimits {
      * event loop only. A datagram that does not fit is dropped by the caller, so nothing queues.
      */
     boolean admitsDatagram(int bytes, boolean inbound) {
-        long limit = policy.bandwidthLimit();
-        if (limit <= 0) {
+        if (in == null) {
             return true;
         }
-        long now = System.nanoTime();
-        if (datagramsIn == null) {
-            // a burst of a tenth of a second, and at least one largest datagram
-            long burst = Math.max(limit / 10, 65_536);
-            datagramsIn = new TokenBucket(limit, burst, now);
-            datagramsOut = new TokenBucket(limit, burst, now);
-        }
-        return (inbound ? datagramsIn : datagramsOut).tryTake(bytes, now);
+        return (inbound ? in : out).tryTake(bytes, System.nanoTime());
     }
 
     long refused() {
         return refused.sum();
     }
 
+    /**
+     * Puts this tunnel's bandwidth limit first on a public connection, in place of the limit of the tunnel that
+     * served it before (a keep-alive HTTP connection moves between the members of a group); with no limit, takes a
+     * previous one off. Call on the connection's event loop.
+     */
     void shape(Channel publicChannel) {
-        if (shaper != null) {
-            publicChannel.pipeline().addFirst("bandwidth", shaper);
-        }
-    }
-
-    void release() {
-        if (shaper != null) {
-            shaper.release();
+        ChannelPipeline p = publicChannel.pipeline();
+        BandwidthShaper previous = p.get(BandwidthShaper.class);
+        if (in == null) {
+            if (previous != null) {
+                p.remove(previous);
+            }
+        } else if (previous == null) {
+            p.addFirst(BandwidthShaper.NAME, new BandwidthShaper(in, out, MAX_QUEUED_BYTES));
+        } else if (!previous.uses(in, out)) {
+            p.replace(previous, BandwidthShaper.NAME, new BandwidthShaper(in, out, MAX_QUEUED_BYTES));
         }
     }
 }

@@ -138,7 +138,6 @@ public final class UdpTunnel extends Tunnel {
 
     @Override
     void close() {
-        releaseLimits();
         closed = true;
         session().registry().udpPorts().release(port(), this);
         if (sweeper != null) {
