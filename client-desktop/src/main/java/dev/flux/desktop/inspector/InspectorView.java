@@ -18,7 +18,7 @@ import javafx.scene.control.TextField;
 /**
  * The request inspector's screen: the requests as they come, the selected one in full with Replay, Edit and replay,
  * the WeChat mode of a tunnel with a test message, and the signature tester. Everything it shows and does goes
- * through {@link InspectorViewModel}.
+ * through {@link InspectorViewModel} and its {@link WeChatKitViewModel}.
  */
 public final class InspectorView {
 
@@ -60,6 +60,9 @@ public final class InspectorView {
     @FXML private TextField signSignature;
     @FXML private TextField signExpected;
     @FXML private Label signResult;
+    @FXML private Button wechatSaveButton;
+    @FXML private Button wechatOffButton;
+    @FXML private Button wechatSendButton;
 
     public InspectorView(InspectorViewModel model, Messages messages) {
         this.model = model;
@@ -102,31 +105,35 @@ public final class InspectorView {
         editHeaders.textProperty().bindBidirectional(model.editHeadersProperty());
         editBody.textProperty().bindBidirectional(model.editBodyProperty());
 
-        wechatTunnel.setItems(model.httpTunnels());
-        wechatTunnel.getEditor().textProperty().bindBidirectional(model.wechatTunnelProperty());
+        WeChatKitViewModel kit = model.wechatKit();
+        for (Button b : new Button[] {wechatSaveButton, wechatOffButton, wechatSendButton}) {
+            b.disableProperty().bind(kit.busyProperty());
+        }
+        wechatTunnel.setItems(kit.httpTunnels());
+        wechatTunnel.getEditor().textProperty().bindBidirectional(kit.wechatTunnelProperty());
         wechatTunnel.valueProperty().addListener((o, was, now) -> {
             if (now != null) {
-                model.wechatTunnelProperty().set(now);
+                kit.wechatTunnelProperty().set(now);
             }
         });
-        wechatToken.textProperty().bindBidirectional(model.wechatTokenProperty());
-        wechatAesKey.textProperty().bindBidirectional(model.wechatAesKeyProperty());
-        wechatAppId.textProperty().bindBidirectional(model.wechatAppIdProperty());
-        testPath.textProperty().bindBidirectional(model.testPathProperty());
-        testContent.textProperty().bindBidirectional(model.testContentProperty());
-        wechatResult.textProperty().bind(model.wechatResultProperty());
-        wechatError.textProperty().bind(model.wechatErrorProperty());
+        wechatToken.textProperty().bindBidirectional(kit.wechatTokenProperty());
+        wechatAesKey.textProperty().bindBidirectional(kit.wechatAesKeyProperty());
+        wechatAppId.textProperty().bindBidirectional(kit.wechatAppIdProperty());
+        testPath.textProperty().bindBidirectional(kit.testPathProperty());
+        testContent.textProperty().bindBidirectional(kit.testContentProperty());
+        wechatResult.textProperty().bind(kit.wechatResultProperty());
+        wechatError.textProperty().bind(kit.wechatErrorProperty());
 
-        signToken.textProperty().bindBidirectional(model.signTokenProperty());
-        signTimestamp.textProperty().bindBidirectional(model.signTimestampProperty());
-        signNonce.textProperty().bindBidirectional(model.signNonceProperty());
-        signSignature.textProperty().bindBidirectional(model.signSignatureProperty());
-        signExpected.textProperty().bind(model.signExpectedProperty());
-        signResult.textProperty().bind(model.signResultProperty());
-        model.signResultProperty().addListener((o, was, now) -> {
+        signToken.textProperty().bindBidirectional(kit.signTokenProperty());
+        signTimestamp.textProperty().bindBidirectional(kit.signTimestampProperty());
+        signNonce.textProperty().bindBidirectional(kit.signNonceProperty());
+        signSignature.textProperty().bindBidirectional(kit.signSignatureProperty());
+        signExpected.textProperty().bind(kit.signExpectedProperty());
+        signResult.textProperty().bind(kit.signResultProperty());
+        kit.signResultProperty().addListener((o, was, now) -> {
             signResult.getStyleClass().removeAll("sign-pass", "sign-fail");
             if (!now.isEmpty()) {
-                signResult.getStyleClass().add(model.signPassedProperty().get() ? "sign-pass" : "sign-fail");
+                signResult.getStyleClass().add(kit.signPassedProperty().get() ? "sign-pass" : "sign-fail");
             }
         });
     }
@@ -148,22 +155,22 @@ public final class InspectorView {
 
     @FXML
     private void saveWeChat() {
-        model.saveWeChat();
+        model.wechatKit().saveWeChat();
     }
 
     @FXML
     private void turnOffWeChat() {
-        model.turnOffWeChat();
+        model.wechatKit().turnOffWeChat();
     }
 
     @FXML
     private void sendTestMessage() {
-        model.sendTestMessage();
+        model.wechatKit().sendTestMessage();
     }
 
     @FXML
     private void checkSignature() {
-        model.checkSignature();
+        model.wechatKit().checkSignature();
     }
 
     public Parent root() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The inspector's ViewModel on client-core's real {@link dev.flux.client.inspect.RequestInspector} (the one the
  * app's agent feeds), without a screen: exchanges put into its capture appear in the list with their WeChat badges,
- * one shows in full, refusals are sentences, and the signature tester computes WeChat's signature.
+ * one shows in full, and refusals are sentences.
  */
 class InspectorViewModelTest {
 
@@ -154,55 +154,6 @@ class InspectorViewModelTest {
                 "WeChat message"));
         assertThat(model.wechatTextProperty().get()).contains("The answer took 6200 ms");
         assertThat(model.wechatTextProperty().get()).contains("Content = hi").contains("Deliveries of this message: #1, #2");
-    }
-
-    @Test
-    void weChatSettingsNeedATunnelTheAgentServes() {
-        InspectorViewModel model = new InspectorViewModel(context, EN);
-        model.wechatTokenProperty().set("myToken123");
-        model.saveWeChat();
-        assertThat(model.wechatErrorProperty().get()).isEqualTo("Choose a tunnel first.");
-        model.wechatTunnelProperty().set("wx");
-        model.saveWeChat();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !model.wechatErrorProperty().get().isEmpty());
-        assertThat(model.wechatErrorProperty().get()).isEqualTo("this agent serves no tunnel named 'wx'");
-        model.sendTestMessage();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !model.wechatErrorProperty().get().isEmpty());
-        assertThat(model.wechatErrorProperty().get()).isEqualTo("this agent serves no tunnel named 'wx'");
-        assertThat(model.wechatResultProperty().get()).isEmpty();
-    }
-
-    @Test
-    void theSignatureTesterGivesTheExpectedSignatureAndPassOrFailWithTheReason() {
-        InspectorViewModel model = new InspectorViewModel(context, EN);
-        model.signTokenProperty().set("AAAAA");
-        model.checkSignature();
-        assertThat(model.signResultProperty().get()).isEqualTo("Enter the token, timestamp and nonce.");
-
-        model.signTimestampProperty().set("1714036504");
-        model.signNonceProperty().set("1514711492");
-        model.checkSignature();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signExpectedProperty().get().isEmpty());
-        assertThat(model.signExpectedProperty().get()).isEqualTo("f464b24fc39322e44b38aa78f5edd27bd1441696");
-        assertThat(model.signResultProperty().get()).isEmpty();
-
-        model.signSignatureProperty().set("f464b24fc39322e44b38aa78f5edd27bd1441696");
-        model.checkSignature();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signResultProperty().get().isEmpty());
-        assertThat(model.signPassedProperty().get()).isTrue();
-        assertThat(model.signResultProperty().get()).isEqualTo("Pass: the signature matches.");
-
-        model.signSignatureProperty().set("0123");
-        model.checkSignature();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !model.signResultProperty().get().isEmpty());
-        assertThat(model.signPassedProperty().get()).isFalse();
-        assertThat(model.signResultProperty().get()).startsWith("Fail: ").contains("'0123'")
-                .contains("f464b24fc39322e44b38aa78f5edd27bd1441696");
-
-        InspectorViewModel zh = new InspectorViewModel(context, ZH);
-        zh.signTokenProperty().set("AAAAA");
-        zh.checkSignature();
-        assertThat(zh.signResultProperty().get()).isEqualTo("请填写令牌、timestamp 和 nonce。");
     }
 
     private static HttpMessageCapture json(String body) {
