@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A local TCP service that sends back every byte it receives, one thread per connection, on 127.0.0.1. */
 public final class TcpEchoServer implements AutoCloseable {
@@ -18,6 +19,7 @@ public final class TcpEchoServer implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("tcp-echo"));
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private TcpEchoServer(ServerSocket listener) {
         this.listener = listener;
@@ -35,11 +37,17 @@ public final class TcpEchoServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** Connections accepted since the start. */
+    public int accepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
                 Socket socket = listener.accept();
                 connections.add(socket);
+                accepted.incrementAndGet();
                 threads.execute(() -> echo(socket));
             } catch (IOException e) {
                 return; // closed
