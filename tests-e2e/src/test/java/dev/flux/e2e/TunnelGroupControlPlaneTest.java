@@ -12,7 +12,10 @@ import dev.flux.e2e.framework.FluxProcesses;
 import dev.flux.e2e.framework.ManagedProcess;
 import dev.flux.e2e.framework.NodeProcess;
 import dev.flux.e2e.service.HttpTestServer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,27 +64,27 @@ class TunnelGroupControlPlaneTest {
         ControlPlaneProcess controlPlane = flux.startControlPlane(dir);
         ControlPlaneClient admin = ControlPlaneClient.admin(controlPlane);
         NodeProcess node = flux.startNode(dir, controlPlane, admin.createNode("edge"));
-        login(controlPlane, "alice", admin.createUserAndSignIn("alice"));
-        login(controlPlane, "bob", admin.createUserAndSignIn("bob"));
+        saveLogin(controlPlane, "alice", admin.createUserAndSignIn("alice"));
+        saveLogin(controlPlane, "bob", admin.createUserAndSignIn("bob"));
 
-        ManagedProcess founder = run("alice", with("tunnel", "add", "http", Integer.toString(serviceA.port()),
+        // both ask for the group's subdomain: whichever comes first founds the group, the other joins it
+        ManagedProcess addA = run("alice", with("tunnel", "add", "http", Integer.toString(serviceA.port()),
                 "--name", "web-a", "--subdomain", "shop", "--group", "shop", "--group-key", "K", "--admin-port", "0"));
-        assertThat(founder.awaitExit(COMMAND_LIMIT)).as("alice's tunnel add; output:%n%s", output(founder)).isZero();
-        assertThat(output(founder)).contains("(group shop)");
-        ManagedProcess wrong = run("bob", "tunnel", "add", "http", Integer.toString(serviceB.port()),
-                "--name", "web-b", "--group", "shop", "--group-key", "not-K", "--admin-port", "0");
-        assertThat(wrong.awaitExit(COMMAND_LIMIT)).as("bob's tunnel add with a wrong key").isNotZero();
-        assertThat(output(wrong)).contains("the key does not match group 'shop'");
-        ManagedProcess member = run("bob", with("tunnel", "add", "http", Integer.toString(serviceB.port()),
-                "--name", "web-b", "--group", "shop", "--group-key", "K", "--admin-port", "0"));
-        assertThat(member.awaitExit(COMMAND_LIMIT)).as("bob's tunnel add; output:%n%s", output(member)).isZero();
-        assertThat(output(member)).contains("http://" + HOST).contains("(group shop)");
-        ManagedProcess list = run("bob", "tunnel", "list");
-        assertThat(list.awaitExit(COMMAND_LIMIT)).isZero();
-        assertThat(output(list)).containsPattern("web-b\\s+http\\s+shop\\s");
-
+        ManagedProcess addB = run("bob", with("tunnel", "add", "http", Integer.toString(serviceB.port()),
+                "--name", "web-b", "--subdomain", "shop", "--group", "shop", "--group-key", "K", "--admin-port", "0"));
+        awaitSuccess(addA, "alice's tunnel add");
+        awaitSuccess(addB, "bob's tunnel add");
+        assertThat(output(addA)).contains("http://" + HOST).contains("(group shop)");
+        assertThat(output(addB)).contains("http://" + HOST).contains("(group shop)");
         ManagedProcess a = run("alice", "up", "--verbose", "--admin-port", "0");
         ManagedProcess b = run("bob", "up", "--verbose", "--admin-port", "0");
+        ManagedProcess wrong = run("bob", "tunnel", "add", "http", Integer.toString(serviceB.port()),
+                "--name", "web-x", "--group", "shop", "--group-key", "not-K", "--admin-port", "0");
+        ManagedProcess list = run("bob", "tunnel", "list");
+        assertThat(wrong.awaitExit(COMMAND_LIMIT)).as("bob's tunnel add with a wrong key").isNotZero();
+        assertThat(output(wrong)).contains("the key does not match group 'shop'");
+        awaitSuccess(list, "bob's tunnel list");
+        assertThat(output(list)).containsPattern("web-b\\s+http\\s+shop\\s");
         a.awaitLine(Pattern.compile("\\[web-a] tunnel ready http://" + Pattern.quote(HOST)), START);
         b.awaitLine(Pattern.compile("\\[web-b] tunnel ready http://" + Pattern.quote(HOST)), START);
 
@@ -117,11 +120,21 @@ class TunnelGroupControlPlaneTest {
         return all.toArray(String[]::new);
     }
 
-    private static void login(ControlPlaneProcess controlPlane, String user, ControlPlaneClient client) {
-        ManagedProcess login = run(user, "login", "--server", controlPlane.url().toString(), "--token",
-                client.token());
-        assertThat(login.awaitExit(COMMAND_LIMIT)).as("fluxctl login exit code; output:%n%s", output(login))
-                .isZero();
+    /**
+     * Writes the credentials.toml {@code fluxctl login --token} would (saving a process start per user; the login
+     * command has tests of its own).
+     */
+    private static void saveLogin(ControlPlaneProcess controlPlane, String user, ControlPlaneClient client)
+            throws IOException {
+        Path config = Files.createDirectories(dir.resolve(user + "-config"));
+        Path file = Files.createFile(config.resolve("credentials.toml"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "server = \"%s\"\ntoken = \"%s\"\nusername = \"%s\"\ntokenName = \"e2e\"\n"
+                .formatted(controlPlane.url(), client.token(), user));
+    }
+
+    private static void awaitSuccess(ManagedProcess process, String what) {
+        assertThat(process.awaitExit(COMMAND_LIMIT)).as("%s exit code; output:%n%s", what, output(process)).isZero();
     }
 
     private static ManagedProcess run(String user, String... args) {
