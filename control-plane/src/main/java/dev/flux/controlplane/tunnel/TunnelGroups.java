@@ -40,9 +40,6 @@ class TunnelGroups {
      * @param shared the address of the members it joins; null when it founds the group (and claims the address)
      */
     record Membership(long groupId, TunnelGroupRepository.@Nullable Address shared) {
-        boolean founder() {
-            return shared == null;
-        }
     }
 
     /**
