@@ -225,6 +225,26 @@ class TunnelGroupsApiTest {
     }
 
     @Test
+    void aReservationAGroupWasFoundedOnIsKeptWhileOtherUsersMembersServeIt() {
+        String mia = signUp("mia");
+        String ned = signUp("ned");
+        Response reserved = api.post("/api/v1/reservations", mia, Map.of("kind", "subdomain", "value", "mall"));
+        assertThat(reserved.status()).as("%s", reserved).isEqualTo(201);
+        assertThat(create(mia, "mall", "http", Map.of("subdomain", "mall", "group", "mall", "groupKey", "k"))
+                .status()).isEqualTo(201);
+        assertThat(create(ned, "mall", "http", Map.of("group", "mall", "groupKey", "k")).status()).isEqualTo(201);
+        String release = "/api/v1/reservations/" + reserved.body().path("id").asLong();
+        assertError(api.delete(release, mia), 409, "in_use", "subdomain 'mall' is used by tunnel 'mall'; remove the "
+                + "tunnel first");
+
+        assertThat(api.delete("/api/v1/tunnels/mall", mia).status()).isEqualTo(204);
+        assertError(api.delete(release, mia), 409, "in_use", "subdomain 'mall' is used by group 'mall'; remove its "
+                + "members first");
+        assertThat(api.delete("/api/v1/tunnels/mall", ned).status()).isEqualTo(204);
+        assertThat(api.delete(release, mia).status()).isEqualTo(204);
+    }
+
+    @Test
     void nodesGetTheGroupAndCreateGroupedTunnelsForAgents() {
         String lou = signUp("lou");
         JsonNode who = api.post("/node-api/v1/agents/verify", node, Map.of("token", lou)).body();
