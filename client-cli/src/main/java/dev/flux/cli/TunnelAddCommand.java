@@ -92,11 +92,13 @@ final class TunnelAddCommand implements Callable<Integer> {
     Integer maxConnections;
 
     @Option(names = "--group", paramLabel = "NAME",
-            description = "Load-balancing group: not stored by the control plane yet; set group in flux.toml.")
+            description = "tcp/http: found or join this load-balancing group; its members share one address and the "
+                    + "node spreads connections (tcp) and requests (http) over the healthy ones. Needs --group-key.")
     String group;
 
     @Option(names = "--group-key", paramLabel = "KEY",
-            description = "The group's key: not stored by the control plane yet; set groupKey in flux.toml.")
+            description = "The group's key: it founds the group, or must match the group's key to join (anyone "
+                    + "holding it may, other users too). The control plane keeps only its hash.")
     String groupKey;
 
     @Option(names = "--secret", paramLabel = "SECRET", description = "stcp/sudp/xtcp: the secret visitors must hold "
@@ -152,7 +154,8 @@ final class TunnelAddCommand implements Callable<Integer> {
             saveSecret(out, login, created);
         } else {
             out.println("tunnel " + created.name() + " created: " + (created.publicUrl() != null
-                    ? created.publicUrl() : "(no node is online yet to give it a URL)"));
+                    ? created.publicUrl() : "(no node is online yet to give it a URL)")
+                    + (created.group() == null ? "" : " (group " + created.group() + ")"));
         }
         out.flush();
         if (run) {
@@ -220,7 +223,7 @@ final class TunnelAddCommand implements Callable<Integer> {
         return new NewTunnelRequest(tunnelName, t, local, subdomain, domain, remotePort, basicAuth,
                 terminate ? "node" : null, allowIps, denyIps,
                 proxyProtocol == null ? null : proxyProtocol.toLowerCase(Locale.ROOT), bandwidth, maxConnections,
-                allowUsers == null || allowUsers.isEmpty() ? null : allowUsers, healthCheck());
+                allowUsers == null || allowUsers.isEmpty() ? null : allowUsers, healthCheck(), group, groupKey);
     }
 
     /** The --health-* options as the control plane takes them; it checks the ranges and names the field. */
@@ -274,10 +277,18 @@ final class TunnelAddCommand implements Callable<Integer> {
 
     /** Checks the policy options here, so that a typo is named before anything is created. */
     private void checkPolicies(String t) {
-        if (group != null || groupKey != null) {
-            throw new ParameterException(spec.commandLine(), "--group/--group-key: load-balancing groups are set in "
-                    + "flux.toml for now ([[tunnels]] group and groupKey, served with `fluxctl up -c flux.toml`); "
-                    + "the control plane does not store them yet");
+        if (group != null && !"tcp".equals(t) && !"http".equals(t)) {
+            throw new ParameterException(spec.commandLine(), "--group: load-balancing groups are for tcp and http "
+                    + "tunnels; a " + t + " tunnel cannot join one");
+        }
+        if ((group == null) != (groupKey == null)) {
+            throw new ParameterException(spec.commandLine(), group == null ? "--group-key needs --group (the group "
+                    + "it opens)" : "--group " + group + " needs --group-key: the key that founds the group, or the "
+                    + "one its founder shares to let you join");
+        }
+        if (groupKey != null && (groupKey.isBlank() || groupKey.chars().anyMatch(Character::isISOControl))) {
+            throw new ParameterException(spec.commandLine(), "--group-key: empty or with control characters "
+                    + "(expected: the group's key)");
         }
         for (String block : allowIps == null ? List.<String>of() : allowIps) {
             checkAddress("--allow-ip", block);

@@ -55,10 +55,10 @@ final class TunnelListCommand implements Callable<Integer> {
 
     static List<String> table(List<RemoteTunnel> tunnels) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "TYPE", "STATE", "PUBLIC URL", "LOCAL TARGET", "TRAFFIC 24H"});
+        rows.add(new String[] {"NAME", "TYPE", "GROUP", "STATE", "PUBLIC URL", "LOCAL TARGET", "TRAFFIC 24H"});
         for (RemoteTunnel t : tunnels) {
             long traffic = (t.bytesIn() == null ? 0 : t.bytesIn()) + (t.bytesOut() == null ? 0 : t.bytesOut());
-            rows.add(new String[] {t.name(), t.type(), t.isEnabled() ? String.valueOf(t.state()) : "disabled",
+            rows.add(new String[] {t.name(), t.type(), t.group() == null ? "-" : t.group(), t.isEnabled() ? String.valueOf(t.state()) : "disabled",
                 t.publicUrl() == null ? "-" : t.publicUrl(), t.localTarget(), StatusBlock.bytes(traffic)});
         }
         int[] widths = new int[rows.get(0).length];

@@ -66,8 +66,11 @@ class TunnelAddPolicyOptionsTest {
                 "--proxy-protocol", "v3");
         assertRefused("--bandwidth: '2 megs' is not a bandwidth", "--bandwidth", "2 megs");
         assertRefused("--max-connections: -1 (expected: 0 for no limit, or more)", "--max-connections", "-1");
-        assertRefused("--group/--group-key: load-balancing groups are set in flux.toml for now", "--group", "g",
-                "--group-key", "k");
+        assertRefused("--group g needs --group-key: the key that founds the group, or the one its founder shares "
+                + "to let you join", "--group", "g");
+        assertRefused("--group-key needs --group (the group it opens)", "--group-key", "k");
+        assertRefused("--group-key: empty or with control characters (expected: the group's key)", "--group", "g",
+                "--group-key", " ");
         assertThat(cp.tunnel("alice", "tcp-22")).isNull();
     }
 
@@ -81,6 +84,33 @@ class TunnelAddPolicyOptionsTest {
         CliRun.Result r = fluxctl(args);
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message);
+    }
+
+    @Test
+    void groupOptionsAreSentAndTheGroupIsListed() {
+        CliRun.Result first = fluxctl("tunnel", "add", "http", "8080", "--name", "web-1", "--subdomain", "web",
+                "--group", "web", "--group-key", "K");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("tunnel web-1 created: http://web.tunnel.test (group web)");
+        CliRun.Result second = fluxctl("tunnel", "add", "http", "8081", "--name", "web-2", "--subdomain", "web",
+                "--group", "web", "--group-key", "K");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(cp.tunnel("alice", "web-2")).containsEntry("group", "web").doesNotContainKey("groupKey")
+                .containsEntry("groupKeyHash", dev.flux.protocol.auth.Tokens.hash("K"));
+
+        CliRun.Result list = CliRun.run("tunnel", "list", "--config-dir", dir.toString());
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out().lines().toList()).containsExactly(
+                "NAME   TYPE  GROUP  STATE    PUBLIC URL              LOCAL TARGET    TRAFFIC 24H",
+                "web-1  http  web    offline  http://web.tunnel.test  localhost:8080  0 B",
+                "web-2  http  web    offline  http://web.tunnel.test  localhost:8081  0 B");
+        assertThat(CliRun.run("tunnel", "list", "-o", "json", "--config-dir", dir.toString()).out()).contains("\"group\" : \"web\"")
+                .doesNotContain("groupKey");
+
+        CliRun.Result udp = fluxctl("tunnel", "add", "udp", "53", "--group", "dns", "--group-key", "K");
+        assertThat(udp.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(udp.err()).contains("--group: load-balancing groups are for tcp and http tunnels; a udp tunnel "
+                + "cannot join one");
     }
 
     @Test

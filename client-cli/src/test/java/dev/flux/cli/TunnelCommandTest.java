@@ -140,9 +140,9 @@ class TunnelCommandTest {
 
         CliRun.Result table = fluxctl("tunnel", "list");
         assertThat(table.out().lines().toList()).containsExactly(
-                "NAME    TYPE  STATE     PUBLIC URL              LOCAL TARGET    TRAFFIC 24H",
-                "wx      http  offline   http://wx.tunnel.test   localhost:8080  0 B",
-                "tcp-22  tcp   disabled  tcp://tunnel.test:6022  localhost:22    0 B");
+                "NAME    TYPE  GROUP  STATE     PUBLIC URL              LOCAL TARGET    TRAFFIC 24H",
+                "wx      http  -      offline   http://wx.tunnel.test   localhost:8080  0 B",
+                "tcp-22  tcp   -      disabled  tcp://tunnel.test:6022  localhost:22    0 B");
 
         CliRun.Result json = fluxctl("tunnel", "list", "--output", "json");
         assertThat(json.out()).contains("\"name\" : \"wx\"").contains("\"publicUrl\" : \"tcp://tunnel.test:6022\"")

@@ -394,13 +394,17 @@ public final class ControlPlaneAgent implements AutoCloseable {
                     TunnelPolicy.NONE, null, healthCheck(t.healthCheck()), secret, t.allowUsers());
         }
         RemoteTunnel.Policies p = t.policies();
+        if (p == null && t.group() != null) {
+            p = new RemoteTunnel.Policies(List.of(), List.of(), null, 0, 0);
+        }
         if (p == null) {
             return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
                     password, tlsTermination, TunnelPolicy.NONE, null, healthCheck(t.healthCheck()));
         }
-        // the node takes the IP lists and limits from the control plane too; the agent sends them for older nodes
+        // the node takes the IP lists, limits and group from the control plane too; the agent sends them for older
+        // nodes. A member's group key is the stored hash of the key: the same for every member, and not the key.
         TunnelPolicy policy = new TunnelPolicy(p.allowIps(), p.denyIps(), p.bandwidthLimit(), p.maxConnections(),
-                null, null);
+                t.group(), t.group() == null ? null : t.groupKeyHash());
         return new TunnelConfig(t.name(), t.type(), host, port, remotePort, t.subdomain(), domains, null, user,
                 password, tlsTermination, policy,
                 p.proxyProtocol() == null ? null : ProxyProtocol.parse(p.proxyProtocol()),

@@ -20,13 +20,31 @@ import java.util.List;
  * @param allowUsers  stcp/sudp/xtcp: user names that may visit besides the owner, or null for anyone holding the
  *                    secret (which is never sent)
  * @param healthCheck the agent's check of the local service, or null for none
+ * @param group       tcp/http: the load-balancing group to found or join, or null
+ * @param groupKey    with {@code group}: its key (the control plane keeps only its hash and never answers it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
                                Integer remotePort, String basicAuth, String tlsTermination, List<String> allowIps,
                                List<String> denyIps, String proxyProtocol, String bandwidthLimit,
                                Integer maxConnections, List<String> allowUsers,
-                               RemoteTunnel.HealthCheck healthCheck) {
+                               RemoteTunnel.HealthCheck healthCheck, String group, String groupKey) {
+
+    /** A request with every setting but a load-balancing group. */
+    public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
+                            Integer remotePort, String basicAuth, String tlsTermination, List<String> allowIps,
+                            List<String> denyIps, String proxyProtocol, String bandwidthLimit,
+                            Integer maxConnections, List<String> allowUsers, RemoteTunnel.HealthCheck healthCheck) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, tlsTermination, allowIps,
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, healthCheck, null, null);
+    }
+
+    // the group key is a secret: never in a log line
+    @Override
+    public String toString() {
+        return "NewTunnelRequest[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", group="
+                + group + ", groupKey=" + (groupKey == null ? null : "<redacted>") + "]";
+    }
 
     /** A request with every setting but a health check. */
     public NewTunnelRequest(String name, String type, String localTarget, String subdomain, String customDomain,
@@ -34,7 +52,7 @@ public record NewTunnelRequest(String name, String type, String localTarget, Str
                             List<String> denyIps, String proxyProtocol, String bandwidthLimit,
                             Integer maxConnections, List<String> allowUsers) {
         this(name, type, localTarget, subdomain, customDomain, remotePort, basicAuth, tlsTermination, allowIps,
-                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, null);
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, (RemoteTunnel.HealthCheck) null);
     }
 
     /** A request with https settings and policies, for any type but a secret one. */

@@ -16,6 +16,9 @@ import java.util.List;
  *                    a control plane that has no secret tunnels
  * @param visitCommand stcp/sudp/xtcp: what a visitor runs, e.g. {@code fluxctl visit alice/db --secret SECRET}
  * @param healthCheck the agent's check of the local service; null for none (or an older control plane)
+ * @param group       the load-balancing group it is a member of; null for none
+ * @param groupKeyHash only in the agent configuration of a member: the hash of the group's key, which the agent hands
+ *                    the node as the group key (the key itself is never answered)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RemoteTunnel(
@@ -37,7 +40,19 @@ public record RemoteTunnel(
         Policies policies,
         List<String> allowUsers,
         String visitCommand,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        String group,
+        String groupKeyHash) {
+
+    /** A tunnel from a control plane without load-balancing groups. */
+    public RemoteTunnel(Long id, String name, String type, String localTarget, String subdomain, String customDomain,
+                        Integer remotePort, String state, Boolean enabled, String publicUrl, Long bytesIn,
+                        Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies,
+                        List<String> allowUsers, String visitCommand, HealthCheck healthCheck) {
+        this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
+                bytesOut, connections, basicAuth, tlsTermination, policies, allowUsers, visitCommand, healthCheck,
+                null, null);
+    }
 
     /**
      * A health check as the control plane stores it (and as a request to it: omitted fields take its defaults).
@@ -56,7 +71,8 @@ public record RemoteTunnel(
                         Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies,
                         List<String> allowUsers, String visitCommand) {
         this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
-                bytesOut, connections, basicAuth, tlsTermination, policies, allowUsers, visitCommand, null);
+                bytesOut, connections, basicAuth, tlsTermination, policies, allowUsers, visitCommand,
+                (HealthCheck) null);
     }
 
     /**
@@ -76,7 +92,7 @@ public record RemoteTunnel(
                         Integer remotePort, String state, Boolean enabled, String publicUrl, Long bytesIn,
                         Long bytesOut, Long connections, String basicAuth, String tlsTermination, Policies policies) {
         this(id, name, type, localTarget, subdomain, customDomain, remotePort, state, enabled, publicUrl, bytesIn,
-                bytesOut, connections, basicAuth, tlsTermination, policies, null, null, null);
+                bytesOut, connections, basicAuth, tlsTermination, policies, null, null, (HealthCheck) null);
     }
 
     /** Whether the agent should serve it; a control plane that does not say is taken to mean yes. */
@@ -88,6 +104,7 @@ public record RemoteTunnel(
     public String toString() {
         return "RemoteTunnel[id=" + id + ", name=" + name + ", type=" + type + ", localTarget=" + localTarget
                 + ", subdomain=" + subdomain + ", customDomain=" + customDomain + ", remotePort=" + remotePort
-                + ", enabled=" + enabled + ", basicAuth=" + (basicAuth == null ? null : "<redacted>") + "]";
+                + ", enabled=" + enabled + ", basicAuth=" + (basicAuth == null ? null : "<redacted>") + ", group=" + group
+                + "]";
     }
 }

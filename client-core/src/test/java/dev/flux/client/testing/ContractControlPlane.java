@@ -291,7 +291,9 @@ public final class ContractControlPlane implements AutoCloseable {
                 return;
             }
             Object sub = body.get("subdomain");
-            if (sub != null && tunnels.values().stream().anyMatch(t -> sub.equals(t.get("subdomain")))) {
+            Object group = body.get("group");
+            if (sub != null && tunnels.values().stream().anyMatch(t -> sub.equals(t.get("subdomain"))
+                    && (group == null || !group.equals(t.get("group"))))) {
                 send(ex, 409, error("subdomain_taken", "subdomain '" + sub + "' is taken"));
                 return;
             }
@@ -301,6 +303,11 @@ public final class ContractControlPlane implements AutoCloseable {
                 return;
             }
             Map<String, Object> t = new LinkedHashMap<>(body);
+            // like the control plane: the group key is kept as its hash, only for the members' agents
+            Object groupKey = t.remove("groupKey");
+            if (group != null && groupKey != null) {
+                t.put("groupKeyHash", dev.flux.protocol.auth.Tokens.hash(groupKey.toString()));
+            }
             String type = (String) body.get("type");
             if (type.startsWith("http") && sub == null && body.get("customDomain") == null) {
                 t.put("subdomain", name);
@@ -386,6 +393,7 @@ public final class ContractControlPlane implements AutoCloseable {
         out.remove("username");
         if (!forAgent) {
             out.remove("basicAuth");
+            out.remove("groupKeyHash");
             out.putIfAbsent("bytesIn", 0);
             out.putIfAbsent("bytesOut", 0);
             out.putIfAbsent("connections", 0);

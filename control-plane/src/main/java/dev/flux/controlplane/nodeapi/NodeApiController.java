@@ -167,14 +167,20 @@ class NodeApiController {
     record TunnelRequest(long userId, long tokenId, @NotBlank String name, @NotBlank String type,
                          @NotBlank @Size(max = 255) String localTarget, @Nullable String subdomain,
                          @Nullable String customDomain, @Nullable Integer remotePort,
-                         @Nullable String tlsTermination, @Nullable List<String> allowUsers) {
+                         @Nullable String tlsTermination, @Nullable List<String> allowUsers,
+                         @Nullable String group, @Nullable @Size(max = 255) String groupKey) {
+        @Override
+        public String toString() {
+            return "TunnelRequest[userId=" + userId + ", name=" + name + ", type=" + type + ", group=" + group + "]";
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AuthorizedTunnel(long tunnelId, @Nullable String subdomain, @Nullable String customDomain,
                             @Nullable Integer remotePort, @Nullable String basicAuth,
                             @Nullable String tlsTermination, TunnelPolicies policies, List<String> allowUsers,
-                            CertificateRepository.@Nullable Pem certificate) {
+                            CertificateRepository.@Nullable Pem certificate, @Nullable String group,
+                            @Nullable String groupKeyHash) {
         @Override
         public String toString() {
             return "AuthorizedTunnel[tunnelId=" + tunnelId + "]";
@@ -204,7 +210,7 @@ class NodeApiController {
         } else {
             tunnel = catalog.create(r.userId(), new NewTunnel(r.name(), type, r.localTarget(), r.subdomain(),
                     r.customDomain(), r.remotePort(), null, null, r.tlsTermination(), null, null, null, null, null,
-                    r.allowUsers()));
+                    r.allowUsers(), null, r.group(), r.groupKey()));
             log.info("node '{}' created tunnel {}/{} for an agent", node.name(), tunnel.username(), tunnel.name());
         }
         // an https tunnel the node terminates on a custom domain gets the certificate its owner uploaded, if any
@@ -212,7 +218,8 @@ class NodeApiController {
                 && "node".equals(tunnel.tlsTermination()) && tunnel.customDomain() != null
                 ? certificates.pemFor(tunnel.customDomain()).orElse(null) : null;
         return new AuthorizedTunnel(tunnel.id(), tunnel.subdomain(), tunnel.customDomain(), tunnel.remotePort(),
-                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies(), tunnel.allowUsers(), certificate);
+                tunnel.basicAuth(), tunnel.tlsTermination(), tunnel.policies(), tunnel.allowUsers(), certificate,
+                tunnel.group(), tunnel.groupKeyHash());
     }
 
     private static void checkMatches(Tunnel tunnel, TunnelType type, TunnelRequest r, NodePrincipal node) {
@@ -246,6 +253,11 @@ class NodeApiController {
             throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' has TLS terminated by "
                     + ("node".equals(termination) ? "the node" : "the local service (passthrough)")
                     + ", not tlsTermination '" + r.tlsTermination() + "'" + fix);
+        }
+        if (r.group() != null && !r.group().equals(tunnel.group())) {
+            throw ApiException.conflict("tunnel_mismatch", "tunnel '" + name + "' is "
+                    + (tunnel.group() == null ? "in no group" : "in group '" + tunnel.group() + "'") + ", not in group '"
+                    + r.group() + "'" + fix);
         }
         if (tunnel.node() != null && !tunnel.node().equals(node.name())) {
             throw ApiException.conflict("wrong_node", "tunnel '" + name + "' is bound to node '" + tunnel.node()

@@ -81,9 +81,9 @@ public class ReservationController {
         if (reservation.tunnelId() != null) {
             throw ApiException.conflict("in_use", address + " belongs to a tunnel; remove the tunnel instead");
         }
-        reservations.tunnelUsing(reservation).ifPresent(tunnel -> {
-            throw ApiException.conflict("in_use", address + " is used by tunnel '" + tunnel
-                    + "'; remove the tunnel first");
+        reservations.usedBy(reservation).ifPresent(user -> {
+            throw ApiException.conflict("in_use", address + " is used by " + user + "; remove "
+                    + (user.startsWith("group") ? "its members" : "the tunnel") + " first");
         });
         reservations.delete(id);
         audit.record(caller.username(), "reservation.delete", address, Map.of("owner", reservation.username()));

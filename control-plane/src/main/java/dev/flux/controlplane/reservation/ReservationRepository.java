@@ -126,15 +126,24 @@ public class ReservationRepository {
                 .single();
     }
 
-    /** The name of the user's tunnel that serves this explicitly reserved address, if one does. */
-    public Optional<String> tunnelUsing(Reservation reservation) {
+    /**
+     * What serves this explicitly reserved address, if anything: one of the user's tunnels ({@code tunnel 'web'}),
+     * else a load-balancing group founded on it whose remaining members are other users' ({@code group 'shop'}).
+     */
+    public Optional<String> usedBy(Reservation reservation) {
         String condition = switch (reservation.kind()) {
             case SUBDOMAIN -> "subdomain = :value";
             case DOMAIN -> "custom_domain = :value";
             case TCP_PORT -> "type = 'tcp' AND remote_port = CAST(:value AS integer) AND " + SAME_NODE;
             case UDP_PORT -> "type = 'udp' AND remote_port = CAST(:value AS integer) AND " + SAME_NODE;
         };
-        return jdbc.sql("SELECT name FROM tunnels WHERE user_id = :userId AND " + condition + " LIMIT 1")
+        return jdbc.sql("""
+                        SELECT CASE WHEN t.user_id = :userId THEN 'tunnel ''' || t.name || ''''
+                                    ELSE 'group ''' || g.name || '''' END
+                        FROM (SELECT name, user_id, group_id FROM tunnels
+                              WHERE (user_id = :userId OR group_id IS NOT NULL) AND %s) t
+                        LEFT JOIN tunnel_groups g ON g.id = t.group_id
+                        ORDER BY t.user_id = :userId DESC LIMIT 1""".formatted(condition))
                 .param("userId", reservation.userId())
                 .param("value", reservation.value())
                 .param("nodeId", reservation.nodeId())

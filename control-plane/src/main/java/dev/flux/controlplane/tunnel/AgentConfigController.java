@@ -44,7 +44,8 @@ class AgentConfigController {
     record AgentTunnel(long id, String name, TunnelType type, String localTarget, @Nullable String subdomain,
                        @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String basicAuth,
                        boolean enabled, @Nullable String publicUrl, @Nullable String tlsTermination,
-                       TunnelPolicies policies, List<String> allowUsers, @Nullable HealthCheck healthCheck) {
+                       TunnelPolicies policies, List<String> allowUsers, @Nullable HealthCheck healthCheck,
+                       @Nullable String group, @Nullable String groupKeyHash) {
 
         @Override
         public String toString() {
@@ -80,7 +81,8 @@ class AgentConfigController {
         List<AgentTunnel> own = tunnels.findAll(caller.userId()).stream()
                 .map(t -> new AgentTunnel(t.id(), t.name(), t.type(), t.localTarget(), t.subdomain(),
                         t.customDomain(), t.remotePort(), t.basicAuth(), t.enabled(), t.publicUrl(),
-                        t.tlsTermination(), t.policies(), t.allowUsers(), t.healthCheck()))
+                        t.tlsTermination(), t.policies(), t.allowUsers(), t.healthCheck(), t.group(),
+                        t.groupKeyHash()))
                 .toList();
         return new AgentConfig(version, caller.username(), known, own);
     }

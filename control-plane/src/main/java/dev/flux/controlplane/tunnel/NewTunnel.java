@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param allowUsers stcp/sudp/xtcp: the user names that may visit besides the owner; omitted: anyone holding the
  *     secret. The secret itself is never sent to the control plane.
  * @param healthCheck the agent's check of the local service; omitted: none
+ * @param group tcp/http: the load-balancing group to found or join; omitted: none
+ * @param groupKey with {@code group}: the key that founds the group or must match its key to join; never stored or
+ *     answered (only its SHA-256)
  */
 public record NewTunnel(
         @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}",
@@ -43,7 +46,9 @@ public record NewTunnel(
         @Nullable String bandwidthLimit,
         @Nullable Integer maxConnections,
         @Nullable @Size(max = 100) List<String> allowUsers,
-        @Nullable HealthCheck healthCheck) {
+        @Nullable HealthCheck healthCheck,
+        @Nullable String group,
+        @Nullable @Size(max = 255) String groupKey) {
 
     /** A request without https settings or policies. */
     public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
@@ -80,6 +85,17 @@ public record NewTunnel(
                 denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, null);
     }
 
+    /** A request with every setting but a load-balancing group. */
+    public NewTunnel(String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                     @Nullable String customDomain, @Nullable Integer remotePort, @Nullable String node,
+                     @Nullable String basicAuth, @Nullable String tlsTermination, @Nullable List<String> allowIps,
+                     @Nullable List<String> denyIps, @Nullable String proxyProtocol, @Nullable String bandwidthLimit,
+                     @Nullable Integer maxConnections, @Nullable List<String> allowUsers,
+                     @Nullable HealthCheck healthCheck) {
+        this(name, type, localTarget, subdomain, customDomain, remotePort, node, basicAuth, tlsTermination, allowIps,
+                denyIps, proxyProtocol, bandwidthLimit, maxConnections, allowUsers, healthCheck, null, null);
+    }
+
     @Override
     public String toString() {
         return "NewTunnel[name=" + name + ", type=" + type + ", localTarget=" + localTarget + ", subdomain=" + subdomain
@@ -87,6 +103,6 @@ public record NewTunnel(
                 + (basicAuth != null) + ", tlsTermination=" + tlsTermination + ", allowIps=" + allowIps + ", denyIps="
                 + denyIps + ", proxyProtocol=" + proxyProtocol + ", bandwidthLimit=" + bandwidthLimit
                 + ", maxConnections=" + maxConnections + ", allowUsers=" + allowUsers + ", healthCheck=" + healthCheck
-                + "]";
+                + ", group=" + group + ", groupKey=" + (groupKey != null) + "]";
     }
 }

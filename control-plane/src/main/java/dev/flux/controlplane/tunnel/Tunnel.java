@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * @param visitCommand stcp/sudp/xtcp: how a visitor reaches it ({@code fluxctl visit alice/db --secret SECRET}, the
  *     secret to be had from the owner); null for other types
  * @param healthCheck the agent's check of the local service, every field set; null for none
+ * @param group the load-balancing group it is a member of; null for none
+ * @param groupKeyHash the group's key as stored ({@code sha256:<hex>}); never serialised (only the members' agents
+ *     and nodes get it, to tell the members of one group apart from other tunnels)
  */
 public record Tunnel(
         long id,
@@ -50,7 +53,9 @@ public record Tunnel(
         TunnelPolicies policies,
         List<String> allowUsers,
         @Nullable String visitCommand,
-        @Nullable HealthCheck healthCheck) {
+        @Nullable HealthCheck healthCheck,
+        @Nullable String group,
+        @JsonIgnore @Nullable String groupKeyHash) {
 
     public Tunnel {
         allowUsers = List.copyOf(allowUsers);
@@ -65,6 +70,7 @@ public record Tunnel(
     @Override
     public String toString() {
         return "Tunnel[id=" + id + ", user=" + username + ", name=" + name + ", type=" + type.id() + ", state=" + state
-                + ", enabled=" + enabled + ", publicUrl=" + publicUrl + ", basicAuth=" + (basicAuth != null) + "]";
+                + ", enabled=" + enabled + ", publicUrl=" + publicUrl + ", basicAuth=" + (basicAuth != null) + ", group="
+                + group + "]";
     }
 }

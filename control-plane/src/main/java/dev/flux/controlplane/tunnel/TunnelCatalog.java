@@ -11,10 +11,11 @@ import dev.flux.controlplane.user.UserRepository;
 import java.security.SecureRandom;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -39,8 +40,11 @@ public class TunnelCatalog {
     private final UserRepository users;
     private final AddressClaims claims;
     private final NodeDirectory nodes;
+    private final TunnelGroups groups;
 
-    TunnelCatalog(TunnelRepository tunnels, UserRepository users, AddressClaims claims, NodeDirectory nodes) {
+    TunnelCatalog(TunnelRepository tunnels, UserRepository users, AddressClaims claims, NodeDirectory nodes,
+                  TunnelGroups groups) {
+        this.groups = groups;
         this.tunnels = tunnels;
         this.users = users;
         this.claims = claims;
@@ -56,8 +60,17 @@ public class TunnelCatalog {
     @Transactional
     public Tunnel create(long userId, NewTunnel request) {
         TunnelType type = request.type();
-        @Nullable String subdomain = request.subdomain();
-        @Nullable String domain = request.customDomain();
+        TunnelGroups.check(request);
+        NodeScope scope = nodes.resolve(request.node());
+        // a member joining a group takes the group's address and node; the founder claims them as usual
+        Optional<TunnelGroups.Membership> membership = groups.enter(request, scope);
+        TunnelGroupRepository.@Nullable Address shared = membership.map(TunnelGroups.Membership::shared).orElse(null);
+        @Nullable String subdomain = shared == null ? request.subdomain() : shared.subdomain();
+        @Nullable String domain = shared == null ? request.customDomain() : shared.customDomain();
+        @Nullable Integer remotePort = shared == null ? request.remotePort() : shared.remotePort();
+        if (shared != null) {
+            scope = nodes.resolve(shared.nodeName());
+        }
         List<String> allowUsers = allowUsers(request);
         if (type.secret()) {
             checkSecret(request);
@@ -68,7 +81,7 @@ public class TunnelCatalog {
             if (subdomain == null && domain == null) {
                 subdomain = randomLabel();
             }
-        } else if (subdomain != null || domain != null) {
+        } else if (request.subdomain() != null || request.customDomain() != null) {
             throw ApiException.badRequest("subdomain/customDomain: " + type.id() + " tunnels are reached by port; omit them");
         } else if (request.basicAuth() != null) {
             throw ApiException.badRequest("basicAuth: only http and https tunnels can ask visitors for a password");
@@ -79,14 +92,14 @@ public class TunnelCatalog {
         HealthCheck healthCheck = request.healthCheck() == null ? null : request.healthCheck().checked();
         subdomain = subdomain == null ? null : ReservationKind.SUBDOMAIN.normalize(subdomain);
         domain = domain == null ? null : ReservationKind.DOMAIN.normalize(domain);
-        NodeScope scope = nodes.resolve(request.node());
 
         User user = users.lock(userId).orElseThrow(() -> ApiException.notFound("user " + userId));
         if (tunnels.countByUser(userId) >= user.maxTunnels()) {
             throw ApiException.unprocessable("quota_exceeded", "quota of " + user.maxTunnels()
                     + (user.maxTunnels() == 1 ? " tunnel" : " tunnels") + " reached");
         }
-        long id = insert(userId, request, subdomain, domain, scope, tlsTermination);
+        long id = insert(userId, request, subdomain, domain, remotePort, scope, tlsTermination,
+                membership.map(TunnelGroups.Membership::groupId).orElse(null));
         if (!policies.equals(TunnelPolicies.NONE)) {
             tunnels.setPolicies(id, policies);
         }
@@ -96,6 +109,11 @@ public class TunnelCatalog {
         if (healthCheck != null) {
             tunnels.setHealthCheck(id, healthCheck);
         }
+        if (shared != null) {
+            // a joining member uses the address its group holds: no claim, and no port counted against its owner
+            tunnels.bumpVersion(userId);
+            return tunnels.findById(id).orElseThrow();
+        }
         if (subdomain != null) {
             claims.claimForTunnel(userId, ReservationKind.SUBDOMAIN, subdomain, scope, id);
         }
@@ -104,10 +122,10 @@ public class TunnelCatalog {
         }
         ReservationKind portKind = type.portKind();
         if (portKind != null) {
-            if (request.remotePort() == null) {
+            if (remotePort == null) {
                 tunnels.setRemotePort(id, claims.allocatePortForTunnel(userId, portKind, scope, id));
             } else {
-                claims.claimForTunnel(userId, portKind, request.remotePort().toString(), scope, id);
+                claims.claimForTunnel(userId, portKind, remotePort.toString(), scope, id);
             }
         }
         tunnels.bumpVersion(userId);
@@ -193,18 +211,19 @@ public class TunnelCatalog {
     }
 
     private long insert(long userId, NewTunnel request, @Nullable String subdomain, @Nullable String domain,
-                        NodeScope scope, @Nullable String tlsTermination) {
+                        @Nullable Integer remotePort, NodeScope scope, @Nullable String tlsTermination,
+                        @Nullable Long groupId) {
         try {
             return tunnels.insert(userId, request.name(), request.type(), request.localTarget().trim(), subdomain,
-                    domain, request.remotePort(), scope.nodeId(), request.basicAuth(), tlsTermination);
-        } catch (DuplicateKeyException e) {
+                    domain, remotePort, scope.nodeId(), request.basicAuth(), tlsTermination, groupId);
+        } catch (DataIntegrityViolationException e) {
             String constraint = UniqueViolations.constraintOf(e).orElse("");
             throw switch (constraint) {
                 case "tunnels_user_name_key" -> ApiException.conflict("tunnel_name_taken",
                         "you already have a tunnel named '" + request.name() + "'");
                 case "tunnels_subdomain_key" -> taken(ReservationKind.SUBDOMAIN.describe(subdomain));
                 case "tunnels_custom_domain_key" -> taken(ReservationKind.DOMAIN.describe(domain));
-                case "tunnels_remote_port_key" -> taken("port " + request.remotePort());
+                case "tunnels_remote_port_key" -> taken("port " + remotePort);
                 default -> e;
             };
         }

@@ -45,7 +45,8 @@ public class TunnelController {
     Tunnel create(@Valid @RequestBody NewTunnel request, @AuthenticationPrincipal ApiPrincipal caller) {
         Tunnel tunnel = catalog.create(caller.userId(), request);
         audit.record(caller.username(), "tunnel.create", tunnel.username() + "/" + tunnel.name(),
-                Map.of("id", tunnel.id(), "type", tunnel.type().id()));
+                tunnel.group() == null ? Map.of("id", tunnel.id(), "type", tunnel.type().id())
+                        : Map.of("id", tunnel.id(), "type", tunnel.type().id(), "group", tunnel.group()));
         return tunnel;
     }
 

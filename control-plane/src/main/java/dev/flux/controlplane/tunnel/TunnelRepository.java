@@ -29,9 +29,11 @@ public class TunnelRepository {
                    traffic.bytes_in, traffic.bytes_out, traffic.connections,
                    t.allow_ips, t.deny_ips, t.proxy_protocol, t.bandwidth_limit, t.max_connections,
                    t.allow_users, t.health_check_type, t.health_check_path, t.health_check_expect_status,
-                   t.health_check_interval, t.health_check_timeout, t.health_check_failures
+                   t.health_check_interval, t.health_check_timeout, t.health_check_failures,
+                   g.name AS group_name, g.key_hash AS group_key_hash
             FROM tunnels t
             JOIN users u ON u.id = t.user_id
+            LEFT JOIN tunnel_groups g ON g.id = t.group_id
             LEFT JOIN nodes n ON n.id = t.node_id
             LEFT JOIN nodes srv ON srv.id = t.served_by
             LEFT JOIN LATERAL (
@@ -71,11 +73,22 @@ public class TunnelRepository {
     public long insert(long userId, String name, TunnelType type, String localTarget, @Nullable String subdomain,
                        @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId,
                        @Nullable String basicAuth, @Nullable String tlsTermination) {
+        return insert(userId, name, type, localTarget, subdomain, customDomain, remotePort, nodeId, basicAuth,
+                tlsTermination, null);
+    }
+
+    /**
+     * Inserts a tunnel, a member of a load-balancing group when {@code groupId} is set: the members of one group may
+     * share an address, nothing else may (exclusion constraints named like the unique indexes they replaced).
+     */
+    public long insert(long userId, String name, TunnelType type, String localTarget, @Nullable String subdomain,
+                       @Nullable String customDomain, @Nullable Integer remotePort, @Nullable Long nodeId,
+                       @Nullable String basicAuth, @Nullable String tlsTermination, @Nullable Long groupId) {
         return jdbc.sql("""
                         INSERT INTO tunnels (user_id, name, type, local_target, subdomain, custom_domain, remote_port,
-                                             node_id, basic_auth, tls_termination)
+                                             node_id, basic_auth, tls_termination, group_id)
                         VALUES (:userId, :name, :type, :localTarget, :subdomain, :customDomain, :remotePort, :nodeId,
-                                :basicAuth, :tlsTermination)
+                                :basicAuth, :tlsTermination, :groupId)
                         RETURNING id""")
                 .param("userId", userId)
                 .param("name", name)
@@ -87,6 +100,7 @@ public class TunnelRepository {
                 .param("nodeId", nodeId)
                 .param("basicAuth", basicAuth)
                 .param("tlsTermination", tlsTermination)
+                .param("groupId", groupId)
                 .query(Long.class)
                 .single();
     }
@@ -273,7 +287,8 @@ public class TunnelRepository {
                 rs.getLong("bytes_out"), rs.getLong("connections"), Rows.instant(rs, "created_at"),
                 Rows.instant(rs, "last_seen_at"), rs.getString("basic_auth"), rs.getString("tls_termination"),
                 policies(rs), List.of((String[]) rs.getArray("allow_users").getArray()),
-                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")), healthCheck(rs));
+                Tunnel.visitCommand(type, rs.getString("username"), rs.getString("name")), healthCheck(rs),
+                rs.getString("group_name"), rs.getString("group_key_hash"));
     }
 
     private static @Nullable HealthCheck healthCheck(ResultSet rs) throws SQLException {

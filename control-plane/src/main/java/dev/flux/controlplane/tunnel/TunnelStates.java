@@ -16,10 +16,12 @@ public class TunnelStates {
 
     private final TunnelRepository tunnels;
     private final NodeEvents events;
+    private final TunnelGroups groups;
 
-    TunnelStates(TunnelRepository tunnels, NodeEvents events) {
+    TunnelStates(TunnelRepository tunnels, NodeEvents events, TunnelGroups groups) {
         this.tunnels = tunnels;
         this.events = events;
+        this.groups = groups;
     }
 
     /** Disables a tunnel: nodes close it and refuse it until it is enabled again. Disabling twice is harmless. */
@@ -50,11 +52,14 @@ public class TunnelStates {
         events.publish(NodeEvent.TUNNEL_KICKED, null, tunnel.userId(), tunnelId);
     }
 
-    /** Deletes a tunnel (and the addresses it claimed); the node serving it closes it. */
+    /**
+     * Deletes a tunnel (and the addresses it claimed, unless other members of its group still use them); the node
+     * serving it closes it.
+     */
     @Transactional
     public void delete(long tunnelId) {
         Tunnel tunnel = find(tunnelId);
-        tunnels.delete(tunnelId);
+        groups.deleteMember(tunnelId, () -> tunnels.delete(tunnelId));
         events.publish(NodeEvent.TUNNEL_DELETED, null, tunnel.userId(), tunnelId);
         tunnels.bumpVersion(tunnel.userId());
     }

@@ -330,6 +330,8 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         body.put("remotePort", r.remotePort() == 0 ? null : r.remotePort());
         body.put("tlsTermination", r.tlsTermination());
         body.put("allowUsers", r.allowUsers().isEmpty() ? null : r.allowUsers());
+        body.put("group", r.policy().group());
+        body.put("groupKey", r.policy().groupKey());
         String key = agent.userId() + "/" + r.name();
         return client.post("tunnels/authorize", body).handle((answer, failure) -> {
             if (failure == null) {
@@ -410,7 +412,7 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         }
         RegisterTunnel granted = new RegisterTunnel(r.name(), r.tunnelType(), r.localAddress(), port, subdomain,
                 domains, r.hostHeaderRewrite(), user, password, tlsTermination,
-                policy(r.policy(), answer.path("policies")), allowUsers);
+                group(policy(r.policy(), answer.path("policies")), answer), allowUsers);
         return new TunnelGrant(granted, answer.path("tunnelId").asLong());
     }
 
@@ -428,6 +430,18 @@ public final class ControlPlaneLink implements AgentGate, AutoCloseable {
         stored.path("denyIps").forEach(n -> deny.add(n.asText()));
         return new TunnelPolicy(allow, deny, stored.path("bandwidthLimit").asLong(0),
                 stored.path("maxConnections").asInt(0), asked.group(), asked.groupKey());
+    }
+
+    /**
+     * The stored load-balancing group wins over the agent's: its members all come with the key's hash the control
+     * plane checked them against, which is what the node compares (an older control plane sends none).
+     */
+    static TunnelPolicy group(TunnelPolicy policy, JsonNode answer) {
+        if (!answer.hasNonNull("group") || !answer.hasNonNull("groupKeyHash")) {
+            return policy;
+        }
+        return new TunnelPolicy(policy.allowIps(), policy.denyIps(), policy.bandwidthLimit(), policy.maxConnections(),
+                answer.path("group").asText(), answer.path("groupKeyHash").asText());
     }
 
     @Override

@@ -7,7 +7,10 @@ import dev.flux.protocol.control.TunnelPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The control plane's stored policy wins over what the agent asked for; the agent's group stays. */
+/**
+ * The control plane's stored policy wins over what the agent asked for; so does its stored group, where it sends one
+ * (else the agent's group stays).
+ */
 class GrantedPolicyTest {
 
     final ObjectMapper json = new ObjectMapper();
@@ -26,5 +29,13 @@ class GrantedPolicyTest {
     void anOlderControlPlaneWithoutPoliciesLeavesTheAgentsPolicy() throws Exception {
         assertThat(ControlPlaneLink.policy(asked, json.readTree("{\"tunnelId\":1}").path("policies")))
                 .isSameAs(asked);
+    }
+
+    @Test
+    void theStoredGroupAndItsKeyHashReplaceTheAgents() throws Exception {
+        TunnelPolicy p = ControlPlaneLink.group(asked, json.readTree("""
+                {"tunnelId":1,"group":"shop","groupKeyHash":"sha256:00ff"}"""));
+        assertThat(p).isEqualTo(new TunnelPolicy(List.of(), List.of(), 0, 0, "shop", "sha256:00ff"));
+        assertThat(ControlPlaneLink.group(asked, json.readTree("{\"tunnelId\":1}"))).isSameAs(asked);
     }
 }

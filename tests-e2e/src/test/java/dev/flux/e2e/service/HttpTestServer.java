@@ -56,7 +56,12 @@ public final class HttpTestServer implements AutoCloseable {
 
     /** Starts a service that calls itself {@code name} in {@code /info}. */
     public static HttpTestServer start(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        return start(name, 0);
+    }
+
+    /** Starts a service that calls itself {@code name} on a given port of 127.0.0.1 (0: a free one). */
+    public static HttpTestServer start(String name, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("http-" + name));
         server.setExecutor(threads);
         HttpTestServer s = new HttpTestServer(name, server, threads);
