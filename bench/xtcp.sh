@@ -4,11 +4,15 @@
 #     p2p    through an xtcp visitor that punched through two cone NATs (QUIC + end-to-end AES-256-GCM)
 #     relay  through an stcp visitor: visitor -> node -> owner (TLS on both legs + end-to-end AES-256-GCM)
 #     direct lan-b -> the node's address through NAT B, no FLUX at all (what the path itself carries)
-# Traffic stays inside the namespaces. Usage: sudo bash bench/xtcp.sh   (DUR=5 by default)
+# Traffic stays inside the namespaces. Usage: sudo bash bench/xtcp.sh
+#   DUR=5 seconds per run, RUNS=3 rounds of p2p relay direct; JFR=1 records both agents during one more p2p run
+#   ($WORK/{owner,visitor}.jfr; summarise with python3 bench/jfr_top.py FILE).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 : "${DUR:=5}"
+: "${RUNS:=3}"
+: "${JFR:=0}"
 : "${JAVA:=java}"
 : "${NODE_JAR:=$REPO/gateway-node/target/gateway-node.jar}"
 : "${FLUXCTL_JAR:=$REPO/client-cli/target/fluxctl.jar}"
@@ -75,15 +79,19 @@ serverPort = 7000
 token = \"$TOKEN\"
 [tls]
 fingerprint = \"$FP\""
-bg iperf-a ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5201
+# one iperf3 server per case: a server still closing the last test answers the next one "busy"
+bg iperf-p2p ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5201
+bg iperf-relay ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5203
 bg iperf-wan ip netns exec $WAN iperf3 -s -B 10.77.0.1 -p 5202
-printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKey = "%s"\n[[tunnels]]\nname = "relay"\ntype = "stcp"\nlocalPort = 5201\nsecretKey = "%s"\n' \
+printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKey = "%s"\n[[tunnels]]\nname = "relay"\ntype = "stcp"\nlocalPort = 5203\nsecretKey = "%s"\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/owner.toml"
 printf '%s\n[[visitors]]\nname = "p2p"\ntype = "xtcp"\nserverName = "p2p"\nsecretKey = "%s"\nbindPort = 6001\n[[visitors]]\nname = "relay"\ntype = "stcp"\nserverName = "relay"\nsecretKey = "%s"\nbindPort = 6002\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/visitor.toml"
-bg owner ip netns exec $LA "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
+JOPTS=()
+[[ $JFR == 1 ]] && JOPTS=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+bg owner ip netns exec $LA "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
 wait_log owner "\[relay\] tunnel ready"; wait_log owner "\[p2p\] tunnel ready"
-bg visitor ip netns exec $LB "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
+bg visitor ip netns exec $LB "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
 wait_log visitor "logged in to node"
 
 run() {  # NAME PORT HOST
@@ -93,6 +101,22 @@ run() {  # NAME PORT HOST
 }
 x $LB iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
 grep -h "connected peer-to-peer\|relaying through the node" "$WORK/visitor.log" | tail -1 >&2
-run p2p 6001 127.0.0.1
-run relay 6002 127.0.0.1
-run direct 5202 10.77.0.1
+for round in $(seq 1 "$RUNS"); do
+  log "round $round of $RUNS"
+  run p2p 6001 127.0.0.1
+  run relay 6002 127.0.0.1
+  run direct 5202 10.77.0.1
+done
+if [[ $JFR == 1 ]]; then
+  jfr_of() { pgrep -f -- "java.*-c $WORK/$1.toml" | head -1; }  # the agent JVM's pid (matched by its unique config path)
+  for who in owner visitor; do jcmd "$(jfr_of $who)" JFR.start name=bench settings=profile >/dev/null; done
+  run p2p-jfr 6001 127.0.0.1
+  for who in owner visitor; do
+    jcmd "$(jfr_of $who)" JFR.dump name=bench filename="$WORK/$who.jfr" >/dev/null
+    log "JFR: $WORK/$who.jfr"
+  done
+fi
+if [[ ${HOLD:-0} == 1 ]]; then  # keep the namespaces and processes for experiments until interrupted
+  log "holding: ip netns exec $LB iperf3 -c 127.0.0.1 -p 6001 (p2p) / 6002 (relay); Ctrl-C ends"
+  sleep infinity & PIDS+=($!); wait $!
+fi
