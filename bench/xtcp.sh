@@ -87,17 +87,31 @@ printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKe
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/owner.toml"
 printf '%s\n[[visitors]]\nname = "p2p"\ntype = "xtcp"\nserverName = "p2p"\nsecretKey = "%s"\nbindPort = 6001\n[[visitors]]\nname = "relay"\ntype = "stcp"\nserverName = "relay"\nsecretKey = "%s"\nbindPort = 6002\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/visitor.toml"
-JOPTS=()
-[[ $JFR == 1 ]] && JOPTS=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+read -ra JOPTS <<<"${AGENT_JAVA_OPTS:-}"  # extra JVM options for both agents
+[[ $JFR == 1 ]] && JOPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
 bg owner ip netns exec $LA "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
 wait_log owner "\[relay\] tunnel ready"; wait_log owner "\[p2p\] tunnel ready"
 bg visitor ip netns exec $LB "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
 wait_log visitor "logged in to node"
 
-run() {  # NAME PORT HOST
+# CPU seconds (user + system) a process has used so far
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pid_of() { pgrep -f -- "java.*$1" | head -1; }
+run() {  # NAME PORT HOST: Mbit/s, and the CPU the FLUX processes spent per GB (visitor, node, owner)
+  local v n o c0 c1
+  v=$(pid_of "-c $WORK/visitor.toml") n=$(pid_of "--config $WORK/node.toml") o=$(pid_of "-c $WORK/owner.toml")
+  c0="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
   x $LB iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%-7s %8.0f Mbit/s" % (sys.argv[2], d["end"]["sum_received"]["bits_per_second"] / 1e6))' \
-    "$WORK/iperf-$1.json" "$1" || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
+  c1="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
+  python3 - "$WORK/iperf-$1.json" "$1" "$c0" "$c1" <<'PY' || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["end"]["sum_received"]
+gb = r["bytes"] / 1e9
+cpu = [b - a for a, b in zip(map(float, sys.argv[3].split()), map(float, sys.argv[4].split()))]
+print("%-7s %8.0f Mbit/s   CPU s/GB: visitor %5.2f  node %5.2f  owner %5.2f  total %5.2f"
+      % (sys.argv[2], r["bits_per_second"] / 1e6, cpu[0] / gb, cpu[1] / gb, cpu[2] / gb, sum(cpu) / gb))
+PY
 }
 x $LB iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
 grep -h "connected peer-to-peer\|relaying through the node" "$WORK/visitor.log" | tail -1 >&2
@@ -108,11 +122,10 @@ for round in $(seq 1 "$RUNS"); do
   run direct 5202 10.77.0.1
 done
 if [[ $JFR == 1 ]]; then
-  jfr_of() { pgrep -f -- "java.*-c $WORK/$1.toml" | head -1; }  # the agent JVM's pid (matched by its unique config path)
-  for who in owner visitor; do jcmd "$(jfr_of $who)" JFR.start name=bench settings=profile >/dev/null; done
+  for who in owner visitor; do jcmd "$(pid_of "-c $WORK/$who.toml")" JFR.start name=bench settings=profile >/dev/null; done
   run p2p-jfr 6001 127.0.0.1
   for who in owner visitor; do
-    jcmd "$(jfr_of $who)" JFR.dump name=bench filename="$WORK/$who.jfr" >/dev/null
+    jcmd "$(pid_of "-c $WORK/$who.toml")" JFR.dump name=bench filename="$WORK/$who.jfr" >/dev/null
     log "JFR: $WORK/$who.jfr"
   done
 fi
