@@ -101,19 +101,22 @@ run() {  # NAME PORT HOST: Mbit/s, and the CPU the FLUX processes spent per GB (
   local v n o c0 c1
   v=$(pid_of "-c $WORK/visitor.toml") n=$(pid_of "--config $WORK/node.toml") o=$(pid_of "-c $WORK/owner.toml")
   c0="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
-  x $LB iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
+  # bounded: a stalled transport must not hang the benchmark
+  x $LB timeout $((DUR + 30)) iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
   c1="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
   python3 - "$WORK/iperf-$1.json" "$1" "$c0" "$c1" <<'PY' || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = d["end"]["sum_received"]
+if r["bytes"] == 0:
+    sys.exit("%s: 0 bytes arrived (the transfer stalled)" % sys.argv[2])
 gb = r["bytes"] / 1e9
 cpu = [b - a for a, b in zip(map(float, sys.argv[3].split()), map(float, sys.argv[4].split()))]
 print("%-7s %8.0f Mbit/s   CPU s/GB: visitor %5.2f  node %5.2f  owner %5.2f  total %5.2f"
       % (sys.argv[2], r["bits_per_second"] / 1e6, cpu[0] / gb, cpu[1] / gb, cpu[2] / gb, sum(cpu) / gb))
 PY
 }
-x $LB iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
+x $LB timeout 30 iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
 grep -h "connected peer-to-peer\|relaying through the node" "$WORK/visitor.log" | tail -1 >&2
 for round in $(seq 1 "$RUNS"); do
   log "round $round of $RUNS"
