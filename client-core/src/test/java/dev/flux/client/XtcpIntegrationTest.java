@@ -251,9 +251,9 @@ class XtcpIntegrationTest {
     @Test
     void streamsWhoseServiceHungUpMidUploadDoNotStallTheSession() throws Exception {
         // the owner's service takes one byte of each of the first connections and hangs up; the visitor's client
-        // goes on writing 8 MiB into each: more, together, than the session's whole flow-control window (32 MiB)
+        // goes on writing 12 MiB into each: more, together, than the session's whole flow-control window (32 MiB)
         int hangUps = 5;
-        int upload = 8 * 1024 * 1024;
+        int upload = 12 * 1024 * 1024;
         try (java.net.ServerSocket service = new java.net.ServerSocket(0, 50, LOOPBACK)) {
             java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
             pool.submit(() -> {
@@ -278,17 +278,18 @@ class XtcpIntegrationTest {
 
             for (int i = 0; i < hangUps; i++) {
                 try (Socket s = new Socket(LOOPBACK, port)) {
-                    s.setSoTimeout(30_000);
+                    // the client keeps writing after the hang-up: its bytes reach the owner's closed stream, where
+                    // they stayed unread (and their flow-control credit with them) before the fix
                     Future<?> writer = pool.submit(() -> {
                         s.getOutputStream().write(new byte[upload]);
                         return null;
                     });
-                    assertThat(s.getInputStream().read()).as("the service hung up").isEqualTo(-1);
-                    s.close();
                     try {
-                        writer.get(30, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.ExecutionException closedUnderTheWriter) {
-                        // expected once the socket is closed
+                        writer.get(4, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException dropped) {
+                        // the connection was closed under the writer
+                    } catch (java.util.concurrent.TimeoutException blocked) {
+                        writer.cancel(true);
                     }
                 }
             }
