@@ -4,11 +4,15 @@
 #     p2p    through an xtcp visitor that punched through two cone NATs (QUIC + end-to-end AES-256-GCM)
 #     relay  through an stcp visitor: visitor -> node -> owner (TLS on both legs + end-to-end AES-256-GCM)
 #     direct lan-b -> the node's address through NAT B, no FLUX at all (what the path itself carries)
-# Traffic stays inside the namespaces. Usage: sudo bash bench/xtcp.sh   (DUR=5 by default)
+# Traffic stays inside the namespaces. Usage: sudo bash bench/xtcp.sh
+#   DUR=5 seconds per run, RUNS=3 rounds of p2p relay direct; JFR=1 records both agents during one more p2p run
+#   ($WORK/{owner,visitor}.jfr; summarise with python3 bench/jfr_top.py FILE).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 : "${DUR:=5}"
+: "${RUNS:=3}"
+: "${JFR:=0}"
 : "${JAVA:=java}"
 : "${NODE_JAR:=$REPO/gateway-node/target/gateway-node.jar}"
 : "${FLUXCTL_JAR:=$REPO/client-cli/target/fluxctl.jar}"
@@ -75,24 +79,60 @@ serverPort = 7000
 token = \"$TOKEN\"
 [tls]
 fingerprint = \"$FP\""
-bg iperf-a ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5201
+# one iperf3 server per case: a server still closing the last test answers the next one "busy"
+bg iperf-p2p ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5201
+bg iperf-relay ip netns exec $LA iperf3 -s -B 127.0.0.1 -p 5203
 bg iperf-wan ip netns exec $WAN iperf3 -s -B 10.77.0.1 -p 5202
-printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKey = "%s"\n[[tunnels]]\nname = "relay"\ntype = "stcp"\nlocalPort = 5201\nsecretKey = "%s"\n' \
+printf '%s\n[[tunnels]]\nname = "p2p"\ntype = "xtcp"\nlocalPort = 5201\nsecretKey = "%s"\n[[tunnels]]\nname = "relay"\ntype = "stcp"\nlocalPort = 5203\nsecretKey = "%s"\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/owner.toml"
 printf '%s\n[[visitors]]\nname = "p2p"\ntype = "xtcp"\nserverName = "p2p"\nsecretKey = "%s"\nbindPort = 6001\n[[visitors]]\nname = "relay"\ntype = "stcp"\nserverName = "relay"\nsecretKey = "%s"\nbindPort = 6002\n' \
   "$HEAD" "$SECRET" "$SECRET" >"$WORK/visitor.toml"
-bg owner ip netns exec $LA "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
+read -ra JOPTS <<<"${AGENT_JAVA_OPTS:-}"  # extra JVM options for both agents
+[[ $JFR == 1 ]] && JOPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+bg owner ip netns exec $LA "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/owner.toml"
 wait_log owner "\[relay\] tunnel ready"; wait_log owner "\[p2p\] tunnel ready"
-bg visitor ip netns exec $LB "$JAVA" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
+bg visitor ip netns exec $LB "$JAVA" "${JOPTS[@]}" -jar "$FLUXCTL_JAR" up --verbose -c "$WORK/visitor.toml"
 wait_log visitor "logged in to node"
 
-run() {  # NAME PORT HOST
-  x $LB iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%-7s %8.0f Mbit/s" % (sys.argv[2], d["end"]["sum_received"]["bits_per_second"] / 1e6))' \
-    "$WORK/iperf-$1.json" "$1" || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
+# CPU seconds (user + system) a process has used so far
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pid_of() { pgrep -f -- "java.*$1" | head -1; }
+run() {  # NAME PORT HOST: Mbit/s, and the CPU the FLUX processes spent per GB (visitor, node, owner)
+  local v n o c0 c1
+  v=$(pid_of "-c $WORK/visitor.toml") n=$(pid_of "--config $WORK/node.toml") o=$(pid_of "-c $WORK/owner.toml")
+  c0="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
+  # bounded: a stalled transport must not hang the benchmark
+  x $LB timeout $((DUR + 30)) iperf3 -c "$3" -p "$2" -t "$DUR" -J >"$WORK/iperf-$1.json" 2>&1
+  c1="$(cpu_of "$v") $(cpu_of "$n") $(cpu_of "$o")"
+  python3 - "$WORK/iperf-$1.json" "$1" "$c0" "$c1" <<'PY' || log "$1: iperf3 failed, see $WORK/iperf-$1.json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["end"]["sum_received"]
+if r["bytes"] == 0:
+    sys.exit("%s: 0 bytes arrived (the transfer stalled)" % sys.argv[2])
+gb = r["bytes"] / 1e9
+cpu = [b - a for a, b in zip(map(float, sys.argv[3].split()), map(float, sys.argv[4].split()))]
+print("%-7s %8.0f Mbit/s   CPU s/GB: visitor %5.2f  node %5.2f  owner %5.2f  total %5.2f"
+      % (sys.argv[2], r["bits_per_second"] / 1e6, cpu[0] / gb, cpu[1] / gb, cpu[2] / gb, sum(cpu) / gb))
+PY
 }
-x $LB iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
+x $LB timeout 30 iperf3 -c 127.0.0.1 -p 6001 -t 1 >/dev/null 2>&1  # sets up the peer-to-peer path
 grep -h "connected peer-to-peer\|relaying through the node" "$WORK/visitor.log" | tail -1 >&2
-run p2p 6001 127.0.0.1
-run relay 6002 127.0.0.1
-run direct 5202 10.77.0.1
+for round in $(seq 1 "$RUNS"); do
+  log "round $round of $RUNS"
+  run p2p 6001 127.0.0.1
+  run relay 6002 127.0.0.1
+  run direct 5202 10.77.0.1
+done
+if [[ $JFR == 1 ]]; then
+  for who in owner visitor; do jcmd "$(pid_of "-c $WORK/$who.toml")" JFR.start name=bench settings=profile >/dev/null; done
+  run p2p-jfr 6001 127.0.0.1
+  for who in owner visitor; do
+    jcmd "$(pid_of "-c $WORK/$who.toml")" JFR.dump name=bench filename="$WORK/$who.jfr" >/dev/null
+    log "JFR: $WORK/$who.jfr"
+  done
+fi
+if [[ ${HOLD:-0} == 1 ]]; then  # keep the namespaces and processes for experiments until interrupted
+  log "holding: ip netns exec $LB iperf3 -c 127.0.0.1 -p 6001 (p2p) / 6002 (relay); Ctrl-C ends"
+  sleep infinity & PIDS+=($!); wait $!
+fi

@@ -59,6 +59,8 @@ class XtcpIntegrationTest {
     Agent owner;
     Agent visitor;
     EchoService echo;
+    /** The owner's tunnel's local port: the echo service unless a test brings its own. */
+    int servicePort;
 
     @BeforeEach
     void startNode() throws Exception {
@@ -88,6 +90,7 @@ class XtcpIntegrationTest {
         echo = new EchoService();
         resources.add(echo);
         pool.submit(echo::serve);
+        servicePort = echo.port();
     }
 
     @AfterEach
@@ -152,7 +155,7 @@ class XtcpIntegrationTest {
                 type = "xtcp"
                 localPort = %d
                 secretKey = "%s"
-                """.formatted(echo.port(), SECRET);
+                """.formatted(servicePort, SECRET);
     }
 
     /** Echoes {@code size} random bytes on each of {@code connections} parallel connections; checks SHA-256. */
@@ -243,6 +246,58 @@ class XtcpIntegrationTest {
         assertThat(echo.accepted.get()).as("the owner never dialled its service").isZero();
         SecretTunnel tunnel = (SecretTunnel) server.registry().tunnels().get(0);
         assertThat(tunnel.counter().totalConnections()).as("the visit went through the relay").isEqualTo(1);
+    }
+
+    @Test
+    void streamsWhoseServiceHungUpMidUploadDoNotStallTheSession() throws Exception {
+        // the owner's service takes one byte of each of the first connections and hangs up; the visitor's client
+        // goes on writing 12 MiB into each: more, together, than the session's whole flow-control window (32 MiB)
+        int hangUps = 5;
+        int upload = 12 * 1024 * 1024;
+        try (java.net.ServerSocket service = new java.net.ServerSocket(0, 50, LOOPBACK)) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            pool.submit(() -> {
+                while (!service.isClosed()) {
+                    Socket s = service.accept();
+                    if (accepted.incrementAndGet() <= hangUps) {
+                        s.getInputStream().read();
+                        s.close();
+                    } else {
+                        pool.submit(() -> {
+                            try (s) {
+                                s.getInputStream().transferTo(s.getOutputStream());
+                            }
+                            return null;
+                        });
+                    }
+                }
+                return null;
+            });
+            servicePort = service.getLocalPort();
+            int port = start();
+
+            for (int i = 0; i < hangUps; i++) {
+                try (Socket s = new Socket(LOOPBACK, port)) {
+                    // the client keeps writing after the hang-up: its bytes reach the owner's closed stream, where
+                    // they stayed unread (and their flow-control credit with them) before the fix
+                    Future<?> writer = pool.submit(() -> {
+                        s.getOutputStream().write(new byte[upload]);
+                        return null;
+                    });
+                    try {
+                        writer.get(4, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException dropped) {
+                        // the connection was closed under the writer
+                    } catch (java.util.concurrent.TimeoutException blocked) {
+                        writer.cancel(true);
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() == hangUps);
+
+            echoes(port, 2, 256 * 1024);
+            assertThat(relayedBytes.get()).as("still peer to peer").isZero();
+        }
     }
 
     private static byte[] sha256(byte[] data) throws Exception {

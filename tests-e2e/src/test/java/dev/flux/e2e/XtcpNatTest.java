@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -101,10 +102,21 @@ class XtcpNatTest {
     @Test
     void behindConeNatsTheDataFlowsPeerToPeer() throws Exception {
         Topology t = Topology.build("c", "masquerade");
+        // the owner's host has two more networks that the visitor cannot reach: an IPv4 and an IPv6 one
+        // (on a veth pair that leads nowhere)
+        run(true, "ip", "-n", t.lanA, "link", "add", "side0", "type", "veth", "peer", "name", "side1");
+        run(true, "ip", "-n", t.lanA, "addr", "add", "10.99.1.2/24", "dev", "side0");
+        run(true, "ip", "-n", t.lanA, "addr", "add", "fd00:99::2/64", "dev", "side0", "nodad");
+        run(true, "ip", "-n", t.lanA, "link", "set", "side1", "up");
+        run(true, "ip", "-n", t.lanA, "link", "set", "side0", "up");
         Scenario s = start(t);
 
         String result = s.send(1);
         assertIntact(result);
+        // every address of the owner is offered and punched at once; the NAT's mapping is the one that answers
+        String punched = s.visitor.awaitLine(Pattern.compile(
+                "\\[echo] punching (\\d+) candidate addresses of the owner: (.*)"), Duration.ofSeconds(5)).group(2);
+        assertThat(punched).startsWith("[10.77.0.2:").contains("10.78.1.2:", "10.99.1.2:", "[fd00:99:0:0:0:0:0:2]:");
         s.visitor.awaitLine(Pattern.compile("\\[v] connected peer-to-peer to 10\\.77\\.0\\.2:\\d+"),
                 Duration.ofSeconds(5));
 
@@ -131,6 +143,48 @@ class XtcpNatTest {
                 .isGreaterThan(2L * BYTES);
     }
 
+    @Test
+    void anIdleSessionOutlivesTheNatMappingAndADeadPeerIsNoticed() throws Exception {
+        Topology t = Topology.build("k", "masquerade");
+        // the routers forget an idle UDP mapping after 3 s; the agents keep theirs alive every second and call a
+        // session dead after 4 s of silence (production: 10 s and 30 s, for NATs that keep 30 s)
+        for (String nat : List.of(t.natA, t.natB)) {
+            run(true, "ip", "netns", "exec", nat, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=3",
+                    "net.netfilter.nf_conntrack_udp_timeout_stream=3");
+        }
+        Scenario s = start(t, Map.of("JAVA_TOOL_OPTIONS",
+                "-Dflux.p2p.keepaliveMillis=1000 -Dflux.p2p.idleTimeoutMillis=4000"));
+        assertIntact(s.send(1));
+        Pattern connected = Pattern.compile("\\[v] connected peer-to-peer to 10\\.77\\.0\\.2:\\d+");
+        s.visitor.awaitLine(connected, Duration.ofSeconds(5));
+        long nodeBefore = t.nodeInputBytes();
+
+        Thread.sleep(10_000); // idle: more than three NAT timeouts and twice the session's idle timeout
+        assertIntact(s.send(2));
+        assertThat(count(s.visitor, connected)).as("the same peer-to-peer session carried the second transfer")
+                .isEqualTo(1);
+        assertThat(count(s.visitor, Pattern.compile("peer-to-peer session .* is dead"))).isZero();
+        assertThat(t.nodeInputBytes() - nodeBefore).as("nothing relayed").isLessThan(BYTES / 4);
+
+        // the path dies (every forwarded datagram at NAT A dropped): the visitor notices within the idle timeout
+        // and its next connection relays through the node, intact
+        run(true, "ip", "netns", "exec", t.natA, "nft", "add", "table", "inet", "cut");
+        run(true, "ip", "netns", "exec", t.natA, "nft", "add", "chain", "inet", "cut", "drops", "{", "type", "filter",
+                "hook", "forward", "priority", "-10", ";", "}");
+        run(true, "ip", "netns", "exec", t.natA, "nft", "add", "rule", "inet", "cut", "drops", "meta", "l4proto",
+                "udp", "drop");
+        s.visitor.awaitLine(Pattern.compile("\\[v] the peer-to-peer session to 10\\.77\\.0\\.2:\\d+ is dead "
+                + "\\(nothing heard for 4000 ms\\)"), Duration.ofSeconds(15));
+        long nodeAtCut = t.nodeInputBytes();
+        assertIntact(s.send(3));
+        s.visitor.awaitLine(Pattern.compile("\\[v] .*, relaying through the node"), Duration.ofSeconds(5));
+        assertThat(t.nodeInputBytes() - nodeAtCut).as("the data went through the node").isGreaterThan(2L * BYTES);
+    }
+
+    private static long count(ManagedProcess p, Pattern pattern) {
+        return p.lines().stream().filter(l -> pattern.matcher(l.text()).find()).count();
+    }
+
     private static void assertIntact(String result) {
         Matcher m = Pattern.compile("sent (\\d+) sha256 (\\w+) received (\\d+) sha256 (\\w+)").matcher(result);
         assertThat(m.find()).as("client output: " + result).isTrue();
@@ -140,6 +194,11 @@ class XtcpNatTest {
 
     /** The node in the WAN, the echo service and the owner behind NAT A, the visitor behind NAT B. */
     private Scenario start(Topology t) throws IOException {
+        return start(t, Map.of());
+    }
+
+    /** @param agentEnv extra environment of both agents */
+    private Scenario start(Topology t, Map<String, String> agentEnv) throws IOException {
         Path nodeDir = dir.resolve("node");
         Files.createDirectories(nodeDir);
         Path nodeConfig = nodeDir.resolve("node.toml");
@@ -173,7 +232,7 @@ class XtcpNatTest {
                 [tls]
                 fingerprint = "%s"
                 """.formatted(NODE_PORT, TOKEN, fingerprint);
-        ManagedProcess owner = agent(t.lanA, "owner", head + """
+        ManagedProcess owner = agent(t.lanA, "owner", agentEnv, head + """
                 [[tunnels]]
                 name = "echo"
                 type = "xtcp"
@@ -181,7 +240,7 @@ class XtcpNatTest {
                 secretKey = "%s"
                 """.formatted(ECHO_PORT, SECRET));
         owner.awaitLine(Pattern.compile("\\[echo] tunnel ready xtcp://"), READY);
-        ManagedProcess visitor = agent(t.lanB, "visitor", head + """
+        ManagedProcess visitor = agent(t.lanB, "visitor", agentEnv, head + """
                 [[visitors]]
                 name = "v"
                 type = "xtcp"
@@ -194,12 +253,14 @@ class XtcpNatTest {
         return new Scenario(t, visitor);
     }
 
-    private ManagedProcess agent(String netns, String name, String config) throws IOException {
+    private ManagedProcess agent(String netns, String name, Map<String, String> env, String config)
+            throws IOException {
         Path d = dir.resolve(name);
         Files.createDirectories(d);
         Path file = d.resolve("flux.toml");
         Files.writeString(file, config);
-        return processes.startInNamespace(netns, name, d, "fluxctl", "up", "--verbose", "-c", file.toString());
+        return processes.startInNamespace(netns, name, d, env, "fluxctl", "up", "--verbose", "-c",
+                file.toString());
     }
 
     private final class Scenario {

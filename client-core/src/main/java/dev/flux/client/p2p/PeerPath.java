@@ -7,10 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelBootstrap;
 import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -34,9 +34,8 @@ public final class PeerPath {
     static final long ATTEMPT_TIMEOUT_SECONDS = 8;
     /** After a failure, connections relay for this long before peer to peer is tried again. */
     static final long RETRY_AFTER_SECONDS = 60;
-    static final long KEEPALIVE_SECONDS = 15;
 
-    private enum State { IDLE, CONNECTING, CONNECTED, RELAYING }
+    private enum State { IDLE, CONNECTING, CONNECTED, RELAYING, RELAY_ONLY }
 
     private final PeerSessions sessions;
     private final EventLoop loop;
@@ -51,8 +50,22 @@ public final class PeerPath {
     private QuicChannel quic;
     private ScheduledFuture<?> deadline;
     private long attempt;
+    /** Whether the owner closed the current session (rather than it timing out). */
+    private boolean closedByOwner;
+    /** The owner's address on the current session, for logs. */
+    private String peerAddress;
 
     PeerPath(PeerSessions sessions, EventLoop loop, String name, String tunnel, String serverUser, String secret) {
+        this(sessions, loop, name, tunnel, serverUser, secret, QuicSetup.unavailableReason());
+    }
+
+    /** @param quicUnavailable why QUIC cannot work here (every connection then relays), or null */
+    PeerPath(PeerSessions sessions, EventLoop loop, String name, String tunnel, String serverUser, String secret,
+             String quicUnavailable) {
+        if (quicUnavailable != null) {
+            log.warn("[{}] {}: every connection relays through the node", name, quicUnavailable);
+            state = State.RELAY_ONLY;
+        }
         this.sessions = sessions;
         this.loop = loop;
         this.name = name;
@@ -78,6 +91,7 @@ public final class PeerPath {
                 }
             }
             case IDLE -> start(then);
+            case RELAY_ONLY -> then.accept(null);
         }
     }
 
@@ -86,13 +100,14 @@ public final class PeerPath {
         return state == State.CONNECTED;
     }
 
+    /** True when peer to peer cannot work on this machine and every connection relays. */
+    boolean relayOnly() {
+        return state == State.RELAY_ONLY;
+    }
+
     private void start(Consumer<Channel> then) {
         state = State.CONNECTING;
         waiting.add(then);
-        if (!Quic.isAvailable()) {
-            failed("peer-to-peer needs QUIC, which is not available here (" + Quic.unavailabilityCause() + ")");
-            return;
-        }
         long mine = ++attempt;
         deadline = loop.schedule(() -> {
             if (attempt == mine && state == State.CONNECTING) {
@@ -166,6 +181,7 @@ public final class PeerPath {
                         return;
                     }
                     quic = (QuicChannel) f.getNow();
+                    peerAddress = format(peer);
                     state = State.CONNECTED;
                     deadline.cancel(false);
                     log.info("[{}] connected peer-to-peer to {}", name, format(peer));
@@ -173,7 +189,7 @@ public final class PeerPath {
                         if (quic != null && quic.isActive()) {
                             quic.writeAndFlush(quic.alloc().buffer(1).writeByte(0), quic.voidPromise());
                         }
-                    }, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                    }, QuicSetup.KEEPALIVE_MILLIS, QuicSetup.KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS);
                     quic.closeFuture().addListener(c -> keepalive.cancel(false));
                     for (Consumer<Channel> w; (w = waiting.poll()) != null; ) {
                         open(w);
@@ -201,7 +217,15 @@ public final class PeerPath {
         if (channel != quic) {
             return;
         }
-        log.info("[{}] the peer-to-peer session ended; the next connection sets it up again", name);
+        if (closedByOwner) {
+            log.info("[{}] the owner closed the peer-to-peer session; the next connection sets up a new one or "
+                    + "relays through the node", name);
+        } else {
+            log.warn("[{}] the peer-to-peer session to {} is dead (nothing heard for {} ms); the next connection "
+                    + "sets up a new one or relays through the node", name, peerAddress,
+                    QuicSetup.IDLE_TIMEOUT_MILLIS);
+        }
+        closedByOwner = false;
         quic = null;
         state = State.IDLE;
         if (socket != null) {
@@ -234,7 +258,9 @@ public final class PeerPath {
 
     void close() {
         if (quic != null) {
-            quic.close();
+            QuicChannel q = quic;
+            quic = null; // not "dead": this end is stopping
+            q.close();
         }
         if (socket != null) {
             socket.close();

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
@@ -36,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * owner of xtcp tunnels. Everything runs on the agent's event loop.
  *
  * <p>Sequence: the visitor sends {@link PeerConnect}; the node answers both ends with a {@link PeerSession}; each
- * end binds a UDP socket on the address it reaches the node from, probes the node's rendezvous port from it and
- * sends its own {@link PeerCandidates}; the node sends each end the other's candidates (the public mapping it saw
- * first); both punch for {@value PunchSocket#PUNCH_WINDOW_MILLIS} ms; the visitor opens QUIC to the first address
+ * end binds a UDP socket (wildcard, dual-stack where there is IPv6), probes the node's rendezvous port from it and
+ * sends its own {@link PeerCandidates} (every usable interface address, {@link LocalCandidates}); the node sends
+ * each end the other's candidates (the public mapping it saw first); both punch them all at once for {@value PunchSocket#PUNCH_WINDOW_MILLIS} ms; the visitor opens QUIC to the first address
  * an authentic punch came from, and every local connection becomes one QUIC stream carrying the same end-to-end
  * handshake and records as a relayed visit.
  */
@@ -146,7 +145,7 @@ public final class PeerSessions {
         requests.values().removeIf(p -> p == path);
     }
 
-    /** Opens a punch socket for a session and tells the node its local candidate; null when not connected. */
+    /** Opens a punch socket for a session and tells the node its host candidates; null when not connected. */
     PunchSocket socket(PeerSession s, E2eRole role, String secret, ChannelHandler quic,
                        PunchSocket.Events events) {
         if (control == null || nodeAddress == null) {
@@ -155,7 +154,7 @@ public final class PeerSessions {
         PunchSocket socket = new PunchSocket(loop, role, s, secret,
                 new InetSocketAddress(nodeAddress, s.rendezvousPort()), events);
         Consumer<ControlMessage> ctl = control;
-        socket.open(localAddress, quic).addListener(f -> {
+        socket.open(quic).addListener(f -> {
             if (!f.isSuccess()) {
                 log.warn("[{}] cannot open a UDP socket for peer-to-peer: {}", s.tunnel(), f.cause().toString());
                 events.punchFailed();
@@ -163,7 +162,7 @@ public final class PeerSessions {
             }
             awaitingCandidates.put(s.sessionId(), socket::punch);
             loop.schedule(() -> awaitingCandidates.remove(s.sessionId()), 30, TimeUnit.SECONDS);
-            ctl.accept(new PeerCandidates(s.sessionId(), List.of(socket.localCandidate())));
+            ctl.accept(new PeerCandidates(s.sessionId(), socket.localCandidates(localAddress)));
         });
         return socket;
     }
@@ -171,9 +170,10 @@ public final class PeerSessions {
     /** The owner's end of a session a visitor started. */
     private void ownerSession(PeerSession s) {
         OwnerTunnel tunnel = ownerTunnels.apply(s.tunnel());
-        if (!Quic.isAvailable()) {
-            log.warn("[{}] a visitor asks for peer-to-peer, but QUIC is not available here ({}); it relays "
-                    + "through the node", s.tunnel(), Quic.unavailabilityCause().toString());
+        String unavailable = QuicSetup.unavailableReason();
+        if (unavailable != null) {
+            log.warn("[{}] a visitor asks for peer-to-peer, but {}; it relays through the node", s.tunnel(),
+                    unavailable);
             return;
         }
         if (tunnel == null) {

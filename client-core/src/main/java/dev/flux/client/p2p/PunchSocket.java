@@ -17,6 +17,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -40,8 +41,6 @@ final class PunchSocket {
     static final long PUNCH_INTERVAL_MILLIS = 200;
     /** How long the ends punch before giving up (the visitor then relays through the node). */
     static final long PUNCH_WINDOW_MILLIS = 3_000;
-    /** How often an established session sends an authentic ack, to keep the NAT mappings open. */
-    static final long KEEPALIVE_SECONDS = 15;
 
     /** Asked for; the kernel caps it at net.core.rmem_max / wmem_max. */
     static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -83,14 +82,15 @@ final class PunchSocket {
     }
 
     /**
-     * Binds a socket on {@code local} (the address this agent reaches the node from) with {@code quicCodec} behind
+     * Binds a socket on the wildcard address (IPv6 and IPv4 where the system has both) with {@code quicCodec} behind
      * the punch filter, and starts probing the rendezvous port.
      */
-    ChannelFuture open(InetAddress local, ChannelHandler quicCodec) {
-        ChannelFuture bind = new Bootstrap().group(loop).channel(Transports.datagramChannel())
+    ChannelFuture open(ChannelHandler quicCodec) {
+        Bootstrap b = new Bootstrap().group(loop).channel(Transports.datagramChannel())
                 // QUIC sends in bursts: a small socket buffer drops them, and loss halves the congestion window
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+        ChannelFuture bind = b
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -99,7 +99,7 @@ final class PunchSocket {
                         ctx.pipeline().remove(this);
                     }
                 })
-                .bind(new InetSocketAddress(local, 0));
+                .bind(new InetSocketAddress(0));
         channel = bind.channel();
         bind.addListener(f -> {
             if (f.isSuccess() && !closed) {
@@ -124,10 +124,13 @@ final class PunchSocket {
         return channel;
     }
 
-    /** The socket's local address, as this end's own candidate ({@code host:port}). */
-    String localCandidate() {
+    /**
+     * This end's host candidates ({@code host:port}): every usable interface address with the socket's port,
+     * {@code first} (the address the agent reaches the node from) in front.
+     */
+    List<String> localCandidates(InetAddress first) {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return LocalCandidates.gather(first, a.getPort(), a.getAddress() instanceof Inet6Address);
     }
 
     /** The other end's candidates arrived: punch them all for {@value #PUNCH_WINDOW_MILLIS} ms. */
@@ -145,7 +148,8 @@ final class PunchSocket {
             events.punchFailed();
             return;
         }
-        log.debug("[{}] punching {} as the {}", tunnel, addresses, role);
+        log.info("[{}] punching {} candidate address{} of the {}: {}", tunnel, candidates.size(),
+                candidates.size() == 1 ? "" : "es", role == E2eRole.VISITOR ? "owner" : "visitor", addresses);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PUNCH_WINDOW_MILLIS);
         puncher = loop.scheduleAtFixedRate(() -> {
             if (peer != null || closed) {
@@ -209,7 +213,8 @@ final class PunchSocket {
         }
         send(PeerPacket.punch(channel.alloc(), PeerPacket.Type.ACK, sessionId, role, punchKey), sender);
         keepalive = loop.scheduleAtFixedRate(() -> send(PeerPacket.punch(channel.alloc(), PeerPacket.Type.ACK,
-                sessionId, role, punchKey), peer), KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                sessionId, role, punchKey), peer), QuicSetup.KEEPALIVE_MILLIS, QuicSetup.KEEPALIVE_MILLIS,
+                TimeUnit.MILLISECONDS);
         events.punched(sender);
     }
 

@@ -5,10 +5,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import dev.flux.protocol.net.Transports;
 import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -17,6 +19,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * The QUIC settings of the peer-to-peer transport. QUIC's TLS only gives the path its encryption and congestion
@@ -27,13 +30,49 @@ import java.util.concurrent.TimeUnit;
 final class QuicSetup {
 
     static final String ALPN = "flux-p2p/1";
-    /** A session with no packet for this long is dead (keepalive datagrams flow every 15 s). */
-    static final long IDLE_TIMEOUT_SECONDS = 45;
+    /**
+     * How often an established session sends something both ways when it carries nothing else: well inside the
+     * 30 s that NATs commonly keep an idle UDP mapping (RFC 4787 asks for 2 min; many home routers keep 30 s).
+     * The visitor sends a QUIC datagram (which the owner acknowledges), both ends an authentic punch ack.
+     * System property {@value #KEEPALIVE_PROPERTY} (milliseconds) overrides it, for NATs that forget sooner.
+     */
+    static final long KEEPALIVE_MILLIS = millis("flux.p2p.keepaliveMillis", 10_000);
+    static final String KEEPALIVE_PROPERTY = "flux.p2p.keepaliveMillis";
+    /**
+     * A session with no packet for this long is dead (three keepalives lost): the visitor logs it and sets up a new
+     * one, or relays, on its next connection. System property {@value #IDLE_TIMEOUT_PROPERTY} (milliseconds).
+     */
+    static final long IDLE_TIMEOUT_MILLIS = millis("flux.p2p.idleTimeoutMillis", 3 * KEEPALIVE_MILLIS);
+    static final String IDLE_TIMEOUT_PROPERTY = "flux.p2p.idleTimeoutMillis";
 
     private static QuicSslContext serverContext;
     private static QuicSslContext clientContext;
 
     private QuicSetup() {
+    }
+
+    private static long millis(String property, long defaultMillis) {
+        long v = Long.getLong(property, defaultMillis);
+        if (v < 100) {
+            LoggerFactory.getLogger(QuicSetup.class).warn("{}: {} (expected: at least 100 ms); using {}", property,
+                    v, defaultMillis);
+            return defaultMillis;
+        }
+        return v;
+    }
+
+    /**
+     * Why peer to peer cannot work on this machine, or null when it can: the QUIC codec is native (quiche), and
+     * only its linux-x86_64 build is shipped.
+     */
+    static String unavailableReason() {
+        if (Quic.isAvailable()) {
+            return null;
+        }
+        Throwable cause = Quic.unavailabilityCause();
+        return "the native QUIC library is not available for " + System.getProperty("os.name") + "/"
+                + System.getProperty("os.arch") + " (shipped for linux-x86_64 only"
+                + (cause == null ? "" : "; " + cause.getMessage()) + ")";
     }
 
     static synchronized QuicSslContext serverContext() {
@@ -54,12 +93,17 @@ final class QuicSetup {
     }
 
     private static <B extends QuicCodecBuilder<B>> B common(B b) {
-        return b.maxIdleTimeout(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        return b.maxIdleTimeout(IDLE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .initialMaxData(32 * 1024 * 1024)
                 .initialMaxStreamDataBidirectionalLocal(8 * 1024 * 1024)
                 .initialMaxStreamDataBidirectionalRemote(8 * 1024 * 1024)
                 .initialMaxStreamsBidirectional(10_000)
-                .datagram(64, 64);
+                .datagram(64, 64)
+                // BBR paces to the measured bottleneck instead of filling every buffer on the way until a loss:
+                // with CUBIC the receiving socket's 4 MiB queue alone put 40-100 ms on a 0.1 ms path and the rate
+                // followed the window over that delay; BBR kept it under 10 ms and moved more data per CPU second
+                // (bench/RESULTS.md, xtcp)
+                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.BBR);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -18,11 +19,15 @@ import io.netty.util.ReferenceCountUtil;
  * data before it, and plain {@code ByteBuf}s pass as they are. HEADERS have no meaning here (the stream is answered
  * by its handshake) and are dropped. So the same {@code SecretStreamHandler}, relay and local dialer serve a visit
  * whether it came through the node or peer to peer.
+ *
+ * <p>Closing a stream also stops its input (STOP_SENDING): see {@link #close}.
  */
 @Sharable
 final class QuicStreamAdapter extends ChannelDuplexHandler {
 
     static final QuicStreamAdapter INSTANCE = new QuicStreamAdapter();
+    /** The application error code of the STOP_SENDING a closed stream sends (0: no error, it is just done). */
+    static final int STOPPED = 0;
 
     private QuicStreamAdapter() {
     }
@@ -57,5 +62,20 @@ final class QuicStreamAdapter extends ChannelDuplexHandler {
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    /**
+     * Netty's close of a bidirectional QUIC stream sends a FIN but leaves the receiving side open until the peer's
+     * FIN: whatever the peer still sends (a visitor writing into a service that already hung up) stays unread in
+     * quiche, and unread bytes are never credited back to the connection's flow-control window. A few such
+     * streams used up the window and stalled every stream of the session. Stopping the input first discards those
+     * bytes, returns their credit and tells the peer to stop sending.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (ctx.channel() instanceof QuicStreamChannel stream && stream.isActive() && !stream.isInputShutdown()) {
+            stream.shutdownInput(STOPPED);
+        }
+        ctx.close(promise);
     }
 }

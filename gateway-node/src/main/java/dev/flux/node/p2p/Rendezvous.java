@@ -38,6 +38,8 @@ public final class Rendezvous {
 
     private static final Logger log = LoggerFactory.getLogger(Rendezvous.class);
     static final long SESSION_TTL_SECONDS = 30;
+    /** The most candidates taken from one end (agents offer every interface address; a few are plenty). */
+    static final int MAX_CANDIDATES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -162,7 +164,8 @@ public final class Rendezvous {
                             role.name().toLowerCase(Locale.ROOT), format(probeFrom));
                 }
                 if (localAddresses != null && locals.get(i) == null) {
-                    locals.set(i, List.copyOf(localAddresses));
+                    locals.set(i, List.copyOf(localAddresses.subList(0,
+                            Math.min(MAX_CANDIDATES, localAddresses.size()))));
                 }
                 if (sent || observed[0] == null || observed[1] == null || locals.get(0) == null
                         || locals.get(1) == null) {

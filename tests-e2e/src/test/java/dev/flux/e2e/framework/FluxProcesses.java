@@ -107,6 +107,12 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
      * (a test tool such as a service or client that must run inside the namespace too).
      */
     public ManagedProcess startInNamespace(String netns, String name, Path dir, String program, String... args) {
+        return startInNamespace(netns, name, dir, Map.of(), program, args);
+    }
+
+    /** Like {@link #startInNamespace(String, String, Path, String, String...)}, with extra environment variables. */
+    public ManagedProcess startInNamespace(String netns, String name, Path dir, Map<String, String> env,
+                                           String program, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", netns));
         command.addAll(switch (program) {
             case "node" -> FluxJars.node(args);
@@ -118,7 +124,7 @@ public final class FluxProcesses implements BeforeEachCallback, AfterEachCallbac
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
-        return start(uniqueName(name), command, dir);
+        return start(uniqueName(name), command, dir, env);
     }
 
     synchronized ManagedProcess start(String name, List<String> command, Path workDir) {
