@@ -152,11 +152,19 @@ median() {
   grep "^tcp $2 " "$RAW" | grep -v discarded=1 | tr ' ' '\n' | sed -n "s/^$1=//p" | sort -g \
     | awk '{ v[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# cores_per_gbps LABEL: the median over the kept runs of LABEL of (CPU in cores / Gbit/s), the cost of a bit; it
+# moves less with foreign load than the rate does
+cores_per_gbps() {
+  grep "^tcp $1 " "$RAW" | grep -v discarded=1 \
+    | awk '{ g = c = ""; for (i = 1; i <= NF; i++) { if ($i ~ /^gbps=/) g = substr($i, 6); if ($i ~ /^cpu=/) c = substr($i, 5) }
+             if (g != "" && g != "NA" && c != "" && g > 0) printf "%.3f\n", c / 100 / g }' | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 {
-  echo "| case | Gbit/s (median of $RUNS) | CPU % of one core (median) |"
-  echo "|---|---|---|"
+  echo "| case | Gbit/s (median of $RUNS) | CPU % of one core (median) | cores per Gbit/s (median) |"
+  echo "|---|---|---|---|"
   for label in direct stcp_e2e_aes256gcm $( ((HAVE_B)) && echo stcp_b) sshR_aes128gcm; do
-    echo "| $label | $(median gbps "$label") | $(median cpu "$label") |"
+    echo "| $label | $(median gbps "$label") | $(median cpu "$label") | $(cores_per_gbps "$label") |"
   done
 } >"$OUT/summary.md"
 cat "$OUT/summary.md" >&2
