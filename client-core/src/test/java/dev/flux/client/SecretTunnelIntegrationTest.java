@@ -229,6 +229,41 @@ class SecretTunnelIntegrationTest {
                 .isGreaterThan(2L * 16 * size);
     }
 
+    /**
+     * Far more than the stream windows and the node's water marks, read back by a reader that keeps pausing: both
+     * directions of the node's bridge stop and resume reading many times, and every byte arrives in order.
+     */
+    @Test
+    void aLargeTransferToASlowReaderArrivesIntact() throws Exception {
+        recordRelay = false;
+        startOwner("");
+        int port = startVisitor("echo", SECRET, "stcp", "");
+
+        byte[] data = new byte[24 * 1024 * 1024];
+        new Random(11).nextBytes(data);
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(30_000);
+            Future<?> writer = pool.submit(() -> {
+                s.getOutputStream().write(data);
+                s.shutdownOutput();
+                return null;
+            });
+            MessageDigest back = MessageDigest.getInstance("SHA-256");
+            byte[] chunk = new byte[64 * 1024];
+            long total = 0;
+            for (int n, reads = 0; (n = s.getInputStream().read(chunk)) >= 0; reads++) {
+                back.update(chunk, 0, n);
+                total += n;
+                if (reads % 64 == 0) {
+                    Thread.sleep(20); // lets every buffer on the way fill up
+                }
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            assertThat(total).isEqualTo(data.length);
+            assertThat(back.digest()).isEqualTo(sha256(data));
+        }
+    }
+
     @Test
     void aWrongSecretIsRefusedBeforeTheServiceIsDialled() throws Exception {
         startOwner("");

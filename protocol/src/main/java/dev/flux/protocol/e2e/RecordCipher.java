@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.util.List;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -49,6 +50,7 @@ public final class RecordCipher {
     private final Cipher cipher;
     private final int mode;
     private final byte[] nonce = new byte[12];
+    private final byte[] aad = new byte[HEADER_LENGTH];
     private long sequence;
 
     private RecordCipher(byte[] key, int mode, Provider provider) {
@@ -112,17 +114,36 @@ public final class RecordCipher {
      * is longer than MAX_PAYLOAD). Does not release {@code payload}.
      */
     public ByteBuf seal(ByteBufAllocator alloc, byte type, ByteBuf payload) {
-        int length = payload.readableBytes();
-        ByteBuf out = alloc.buffer(sealedLength(length));
+        return seal(alloc, type, List.of(payload), payload.readableBytes());
+    }
+
+    /**
+     * Seals the readable bytes of {@code payloads}, {@code length} of them in all, as if they were one buffer: full
+     * records of MAX_PAYLOAD that span the buffers' boundaries, and a shorter last one (one empty record when
+     * there are no bytes). Returns them in one new buffer; does not release the payloads nor move their indexes.
+     */
+    public ByteBuf seal(ByteBufAllocator alloc, byte type, List<ByteBuf> payloads, int length) {
+        ByteBuf out = alloc.directBuffer(sealedLength(length));
         // type and payload of one record in one buffer, sealed in one call: a cipher that buffers partial input
         // (Conscrypt's AEAD does) would otherwise copy the whole record through the heap
         ByteBuf plaintext = alloc.directBuffer(1 + Math.min(length, MAX_PAYLOAD));
         try {
-            int index = payload.readerIndex();
+            int part = 0;
+            int index = payloads.isEmpty() ? 0 : payloads.get(0).readerIndex();
             do {
                 int n = Math.min(length, MAX_PAYLOAD);
-                sealOne(out, plaintext.clear(), type, payload, index, n);
-                index += n;
+                plaintext.clear().writeByte(type);
+                for (int need = n; need > 0; ) {
+                    ByteBuf p = payloads.get(part);
+                    int take = Math.min(need, p.writerIndex() - index);
+                    plaintext.writeBytes(p, index, take);
+                    need -= take;
+                    index += take;
+                    if (index == p.writerIndex() && part + 1 < payloads.size()) {
+                        index = payloads.get(++part).readerIndex();
+                    }
+                }
+                sealOne(out, plaintext);
                 length -= n;
             } while (length > 0);
             return out;
@@ -134,16 +155,18 @@ public final class RecordCipher {
         }
     }
 
-    private void sealOne(ByteBuf out, ByteBuf plaintext, byte type, ByteBuf payload, int index, int n) {
-        int recordLength = 1 + n + TAG_LENGTH;
+    /** Seals the record whose type and payload {@code plaintext} holds and appends it to {@code out}. */
+    private void sealOne(ByteBuf out, ByteBuf plaintext) {
+        int recordLength = plaintext.readableBytes() + TAG_LENGTH;
         int start = out.writerIndex();
         out.writeShort(recordLength);
         out.ensureWritable(recordLength);
         ByteBuffer target = out.nioBuffer(start + HEADER_LENGTH, recordLength);
         try {
-            plaintext.writeByte(type).writeBytes(payload, index, n);
             init();
-            cipher.updateAAD(new byte[] {(byte) (recordLength >>> 8), (byte) recordLength});
+            aad[0] = (byte) (recordLength >>> 8);
+            aad[1] = (byte) recordLength;
+            cipher.updateAAD(aad);
             cipher.doFinal(plaintext.nioBuffer(), target);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a record: " + e.getMessage(), e);
@@ -164,7 +187,9 @@ public final class RecordCipher {
         ByteBuf out = alloc.directBuffer(recordLength - TAG_LENGTH);
         try {
             init();
-            cipher.updateAAD(new byte[] {(byte) (recordLength >>> 8), (byte) recordLength});
+            aad[0] = (byte) (recordLength >>> 8);
+            aad[1] = (byte) recordLength;
+            cipher.updateAAD(aad);
             int n = cipher.doFinal(record.nioBuffer(start, recordLength), out.nioBuffer(0, recordLength - TAG_LENGTH));
             out.writerIndex(n);
         } catch (AEADBadTagException e) {

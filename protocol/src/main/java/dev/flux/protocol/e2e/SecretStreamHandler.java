@@ -15,6 +15,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +68,11 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
     private ByteBuf cumulation;
     private ScheduledFuture<?> timeout;
     private boolean outputEnded;
+    /** Plaintext written since the last flush, sealed at the flush; at most about {@link #MAX_UNSEALED} bytes. */
+    private final List<ByteBuf> unsealed = new ArrayList<>();
+    private final List<ChannelPromise> unsealedPromises = new ArrayList<>();
+    private int unsealedBytes;
+    static final int MAX_UNSEALED = 256 * 1024;
 
     /**
      * @param tunnel the tunnel's name: bound into the keys, and named in errors
@@ -290,14 +297,20 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
                         + " is not open for data (" + (outputEnded ? "ended" : state) + ")"));
                 return;
             }
-            ByteBuf sealed;
-            try {
-                sealed = sealer.seal(ctx.alloc(), RecordCipher.DATA, plain);
-            } finally {
-                plain.release();
+            // sealed at the next flush, all together: full records, and one DATA write per flush instead of one
+            // per buffer (HTTP/2 would join those into a composite whose frames TLS then copies through the heap)
+            unsealed.add(plain);
+            unsealedBytes += plain.readableBytes();
+            if (!promise.isVoid()) {
+                unsealedPromises.add(promise);
             }
-            ctx.write(sealed, promise);
-        } else if (msg instanceof Http2DataFrame frame && frame.isEndStream() && writable()) {
+            if (unsealedBytes >= MAX_UNSEALED) {
+                sealUnsealed(ctx);
+            }
+            return;
+        }
+        sealUnsealed(ctx);
+        if (msg instanceof Http2DataFrame frame && frame.isEndStream() && writable()) {
             try {
                 if (frame.content().isReadable()) {
                     ctx.write(sealer.seal(ctx.alloc(), RecordCipher.DATA, frame.content()));
@@ -313,6 +326,55 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
         }
     }
 
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        sealUnsealed(ctx);
+        ctx.flush();
+    }
+
+    /** Seals what was written since the last flush into records and writes them as one buffer. */
+    private void sealUnsealed(ChannelHandlerContext ctx) {
+        if (unsealed.isEmpty()) {
+            return;
+        }
+        if (!writable()) {
+            dropUnsealed();
+            return;
+        }
+        ChannelPromise promise = unsealedPromises.isEmpty() ? ctx.voidPromise() : ctx.newPromise();
+        if (!unsealedPromises.isEmpty()) {
+            ChannelPromise[] waiting = unsealedPromises.toArray(new ChannelPromise[0]);
+            promise.addListener(f -> {
+                for (ChannelPromise p : waiting) {
+                    if (f.isSuccess()) {
+                        p.trySuccess();
+                    } else {
+                        p.tryFailure(f.cause());
+                    }
+                }
+            });
+        }
+        ByteBuf sealed;
+        try {
+            sealed = sealer.seal(ctx.alloc(), RecordCipher.DATA, unsealed, unsealedBytes);
+        } catch (RuntimeException e) {
+            promise.tryFailure(e);
+            throw e;
+        } finally {
+            releaseUnsealed();
+        }
+        ctx.write(sealed, promise);
+    }
+
+    private void releaseUnsealed() {
+        for (ByteBuf b : unsealed) {
+            b.release();
+        }
+        unsealed.clear();
+        unsealedPromises.clear();
+        unsealedBytes = 0;
+    }
+
     /**
      * Sends the peer an {@code error} record with {@code reason} (it raises it as an {@link E2eException}) and ends
      * the stream. Only once the handshake succeeded; otherwise the stream is just closed.
@@ -324,6 +386,7 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
             return;
         }
         ChannelHandlerContext ctx = stream.pipeline().context(h);
+        h.sealUnsealed(ctx);
         ByteBuf text = ctx.alloc().buffer().writeBytes(reason.getBytes(StandardCharsets.UTF_8));
         try {
             ctx.write(h.sealer.seal(ctx.alloc(), RecordCipher.ERROR, text));
@@ -359,7 +422,18 @@ public final class SecretStreamHandler extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
+    /** Releases what waits to be sealed and fails its writes: the stream failed or closed before the flush. */
+    private void dropUnsealed() {
+        ChannelPromise[] waiting = unsealedPromises.toArray(new ChannelPromise[0]);
+        releaseUnsealed();
+        for (ChannelPromise p : waiting) {
+            p.tryFailure(new IllegalStateException("the stream of tunnel " + tunnel + " failed or closed before the "
+                    + "data was flushed"));
+        }
+    }
+
     private void cleanup() {
+        dropUnsealed();
         if (timeout != null) {
             timeout.cancel(false);
         }

@@ -71,6 +71,42 @@ class RecordCipherTest {
     }
 
     @Test
+    void severalBuffersAreSealedAsOneStreamOfFullRecords() {
+        SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
+        RecordCipher sealer = RecordCipher.sealing(keys, E2eRole.VISITOR);
+        RecordCipher opener = RecordCipher.opening(keys, E2eRole.VISITOR);
+        byte[] data = new byte[RecordCipher.MAX_PAYLOAD * 2 + 777];
+        new java.util.Random(5).nextBytes(data);
+        // odd cuts, an empty buffer, and buffers that do not start at index 0
+        int[] cuts = {0, 1, 5000, 5000, 20_000, RecordCipher.MAX_PAYLOAD * 2, data.length};
+        java.util.List<ByteBuf> parts = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            ByteBuf b = Unpooled.buffer().writeZero(3).writeBytes(data, cuts[i], cuts[i + 1] - cuts[i]);
+            parts.add(b.skipBytes(3));
+        }
+
+        ByteBuf sealed = sealer.seal(ALLOC, RecordCipher.DATA, parts, data.length);
+
+        assertThat(sealed.readableBytes()).isEqualTo(RecordCipher.sealedLength(data.length));
+        ByteBuf opened = ALLOC.buffer();
+        int records = 0;
+        while (sealed.isReadable()) {
+            ByteBuf plain = opener.open(ALLOC, sealed);
+            assertThat(plain.readByte()).isEqualTo(RecordCipher.DATA);
+            assertThat(plain.readableBytes()).isEqualTo(records < 2 ? RecordCipher.MAX_PAYLOAD : 777);
+            opened.writeBytes(plain);
+            plain.release();
+            records++;
+        }
+        assertThat(records).isEqualTo(3);
+        assertThat(io.netty.buffer.ByteBufUtil.getBytes(opened)).isEqualTo(data);
+        assertThat(parts).allSatisfy(b -> assertThat(b.readerIndex()).isEqualTo(3));
+        opened.release();
+        sealed.release();
+        parts.forEach(ByteBuf::release);
+    }
+
+    @Test
     void sealThenOpenSplitsLongPayloadsIntoRecords() {
         SecretKeys keys = SecretKeys.derive("s", "t", NONCE_V, NONCE_O);
         RecordCipher sealer = RecordCipher.sealing(keys, E2eRole.VISITOR);

@@ -250,6 +250,42 @@ class SecretStreamHandlerTest {
     }
 
     @Test
+    void writesAreSealedAtTheFlushIntoFullRecordsInOneFrame() {
+        handshake();
+        byte[] data = new byte[30_000];
+        new Random(3).nextBytes(data);
+        List<io.netty.channel.ChannelFuture> writes = new ArrayList<>();
+        for (int i = 0; i < data.length; i += 10_000) {
+            writes.add(visitor.write(Unpooled.wrappedBuffer(data, i, 10_000)));
+        }
+        assertThat((Object) visitor.readOutbound()).as("nothing is sealed before the flush").isNull();
+
+        visitor.flush();
+
+        Http2DataFrame frame = visitor.readOutbound();
+        assertThat((Object) visitor.readOutbound()).as("one DATA write per flush").isNull();
+        // one full record and the rest, not three records of 10,000 bytes
+        assertThat(frame.content().readableBytes()).isEqualTo(RecordCipher.sealedLength(data.length));
+        assertThat(frame.content().getUnsignedShort(0)).isEqualTo(1 + RecordCipher.MAX_PAYLOAD + 16);
+        owner.writeInbound(frame);
+        assertThat(ownerApp.bytes()).isEqualTo(data);
+        assertThat(writes).allSatisfy(f -> assertThat(f.isSuccess()).isTrue());
+    }
+
+    @Test
+    void unflushedWritesFailAndAreReleasedWhenTheStreamCloses() {
+        handshake();
+        ByteBuf data = text("never flushed");
+        io.netty.channel.ChannelFuture write = visitor.write(data);
+
+        visitor.close();
+
+        assertThat(write.isDone()).isTrue();
+        assertThat(write.isSuccess()).isFalse();
+        assertThat(data.refCnt()).isZero();
+    }
+
+    @Test
     void theHandshakeTimesOutWhenThePeerIsSilent() throws Exception {
         connect("s", "s");
         ((Http2DataFrame) visitor.readOutbound()).release(); // the hello never reaches the owner
