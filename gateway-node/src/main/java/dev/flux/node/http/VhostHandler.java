@@ -45,6 +45,9 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { IDLE, OPENING, RELAYING, RAW, REJECTED }
 
+    /** The name of the bandwidth limiter a tunnel puts on its public connections ({@code Tunnel.limitBandwidth}). */
+    private static final String BANDWIDTH = "bandwidth";
+
     /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
     private final Function<String, HttpTunnel> tunnels;
     private final Predicate<String> unhealthy;
@@ -186,8 +189,23 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         }
         route = routed;
         tunnel = target;
-        target.limitBandwidth(ctx.channel());
+        limitBandwidth(ctx.channel(), target);
         open(ctx, req);
+    }
+
+    /**
+     * Puts {@code member}'s bandwidth limit on the connection in place of the one it had (the previous member's, when
+     * a group moves a keep-alive connection), or none if the member has none. Auto-read stays off: the connection
+     * waits for its new stream.
+     */
+    private static void limitBandwidth(Channel publicChannel, HttpTunnel member) {
+        if (publicChannel.pipeline().get(BANDWIDTH) != null) {
+            // what the old limiter still held goes out now; removing it turns auto-read back on
+            publicChannel.pipeline().remove(BANDWIDTH);
+            publicChannel.flush();
+        }
+        member.limitBandwidth(publicChannel);
+        publicChannel.config().setAutoRead(false);
     }
 
     /** Whether the next request may go to another member: a grouped route, plain HTTP so far, readable responses. */
@@ -230,9 +248,11 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 releasePending();
                 return;
             }
+            // from now on the connection is the new member's: its connection count, traffic and bandwidth limit
             tunnel.counter().connectionClosed();
             tunnel = target;
             target.counter().connectionOpened();
+            limitBandwidth(publicChannel, target);
             connect(ctx, target);
         });
     }
@@ -263,8 +283,14 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         publicChannel.config().setAutoRead(false);
         HttpTunnel t = tunnel;
         t.counter().connectionOpened();
-        // the member serving the connection when it closes (it may change between requests in a group)
-        publicChannel.closeFuture().addListener(f -> tunnel.counter().connectionClosed());
+        // the member serving the connection when it closes (it may change between requests in a group), and its
+        // stream
+        publicChannel.closeFuture().addListener(f -> {
+            tunnel.counter().connectionClosed();
+            if (stream != null) {
+                Relay.closeOnFlush(stream);
+            }
+        });
         connect(ctx, t);
     }
 
@@ -322,7 +348,6 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                 releasePending();
                 return;
             }
-            publicChannel.closeFuture().addListener(c -> Relay.closeOnFlush(stream));
             state = State.RELAYING;
             Relay.bridge(publicChannel, stream, t.counter());
             // the first request was routed and rewritten already; later ones (pipelined) go through channelRead

@@ -34,6 +34,7 @@ public final class HttpsTunnel extends Tunnel {
         this.urls = List.copyOf(urls);
     }
 
+    @Override
     public List<String> hosts() {
         return hosts;
     }
@@ -51,7 +52,7 @@ public final class HttpsTunnel extends Tunnel {
     @Override
     void close() {
         releaseLimits();
-        session().registry().releaseHttpsHosts(this, hosts);
+        session().registry().leaveHttpsHosts(this, hosts);
     }
 
     /**

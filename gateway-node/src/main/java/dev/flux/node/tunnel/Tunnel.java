@@ -56,6 +56,11 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         this.controlPlaneId = id;
     }
 
+    /** The host names an http or https tunnel serves (lower case); empty for other types. */
+    public List<String> hosts() {
+        return List.of();
+    }
+
     /** Public URLs, e.g. {@code http://web.tunnel.example.com}. */
     public abstract List<String> urls();
 
