@@ -95,7 +95,8 @@ final class RawHttp {
      * ({@code POST}: id + ":" + the request body), framed as the path asks ({@code /chunked}), {@code /big} is
      * {@link #bigBody} bytes, {@code /health} answers {@link #healthStatus}. Every answer names the member
      * ({@code X-Served-By}), the path, and the {@code X-Forwarded-Proto} and {@code Authorization} the service saw. A
-     * WebSocket upgrade is accepted and each line then echoed back marked with the id.
+     * WebSocket upgrade is accepted and each line then echoed back marked with the id. {@code Connection: close} closes
+     * the connection after the answer.
      */
     static final class Member implements AutoCloseable {
         final String id;
@@ -165,6 +166,9 @@ final class RawHttp {
                     }
                     out.write(answer.getBytes(StandardCharsets.US_ASCII));
                     out.flush();
+                    if ("close".equalsIgnoreCase(headers.get("connection"))) {
+                        return null;
+                    }
                 }
             }
         }
