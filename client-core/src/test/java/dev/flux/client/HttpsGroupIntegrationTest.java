@@ -256,6 +256,30 @@ class HttpsGroupIntegrationTest {
                 .hasMessageContaining("unrecognized_name");
     }
 
+    @Test
+    void aMemberMustHandleTlsLikeItsGroup() throws Exception {
+        Agent odd = new Agent(AgentConfigLoader.parse("""
+                serverAddr = "127.0.0.1"
+                serverPort = %d
+                token = "%s"
+                [tls]
+                fingerprint = "%s"
+                [[tunnels]]
+                name = "odd"
+                type = "https"
+                localPort = %d
+                subdomain = "site"
+                group = "site"
+                groupKey = "k"
+                """.formatted(node.tunnelAddress().getPort(), TOKEN, node.fingerprint(), members.get(0).port()),
+                "flux.toml", dir), new AgentListener() { });
+        agents.add(odd);
+        odd.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> odd.status().get(0).state() == TunnelState.REJECTED);
+        assertThat(odd.status().get(0).error()).isEqualTo("https group 'site' uses tlsTermination = \"node\"; every "
+                + "member must handle TLS the same way (set tlsTermination = \"node\")");
+    }
+
     private void awaitState(int agent, String tunnel, TunnelState state) {
         await().atMost(Duration.ofSeconds(15)).until(() -> agents.get(agent).status().stream()
                 .anyMatch(s -> s.name().equals(tunnel) && s.state() == state));
