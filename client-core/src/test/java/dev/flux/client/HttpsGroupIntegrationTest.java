@@ -250,7 +250,8 @@ class HttpsGroupIntegrationTest {
         awaitState(1, "pass", TunnelState.UNHEALTHY);
         await("no member left").atMost(Duration.ofSeconds(5))
                 .until(() -> node.registry().httpsTunnel("pass.tunnel.test") == null);
-        assertThatThrownBy(this::getPassthrough).isInstanceOf(SSLException.class).hasMessageContaining("internal_error");
+        assertThatThrownBy(this::getPassthrough).isInstanceOf(SSLException.class)
+                .hasMessageContaining("internal_error");
         // a host nobody serves, for comparison
         assertThatThrownBy(() -> get("nobody.tunnel.test", "")).isInstanceOf(SSLException.class)
                 .hasMessageContaining("unrecognized_name");

@@ -153,7 +153,8 @@ final class RawHttp {
                             + headers.containsKey("authorization") + "\r\n";
                     String answer;
                     if (parts[1].equals("/health")) {
-                        answer = "HTTP/1.1 " + healthStatus.get() + " Health\r\n" + common + "Content-Length: 0\r\n\r\n";
+                        answer = "HTTP/1.1 " + healthStatus.get() + " Health\r\n" + common
+                                + "Content-Length: 0\r\n\r\n";
                     } else if (parts[1].equals("/chunked")) {
                         String a = "chunk-" + id;
                         answer = "HTTP/1.1 200 OK\r\n" + common + "Transfer-Encoding: chunked\r\n\r\n"

@@ -114,7 +114,8 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
             ctx.pipeline().addAfter(ctx.name(), HttpServer.DECODER, new HttpRequestDecoder(HttpServer.DECODER_CONFIG));
             ctx.pipeline().addAfter(HttpServer.DECODER, "vhost", new VhostHandler(
                     h -> registry.httpsTunnel(h) instanceof HttpTunnel t && t.secure() ? t : null,
-                    "https", firstRequestTimeoutMillis, h -> RegisterTunnel.TLS_NODE.equals(registry.unhealthyHttps(h))));
+                    "https", firstRequestTimeoutMillis,
+                    h -> RegisterTunnel.TLS_NODE.equals(registry.unhealthyHttps(h))));
             ctx.pipeline().replace(this, "tls", tls);
             log.debug("TLS for {} terminated by the node", host);
             return;

@@ -220,8 +220,8 @@ public final class TunnelRegistry {
         }
         String type = r.tunnelType();
         if (!"tcp".equals(type) && !"http".equals(type) && !"https".equals(type)) {
-            throw new TunnelRejectedException("load-balancing groups are supported for tcp, http and https tunnels; tunnel '"
-                    + r.name() + "' is " + type + "; remove 'group'", false);
+            throw new TunnelRejectedException("load-balancing groups are supported for tcp, http and https tunnels; "
+                    + "tunnel '" + r.name() + "' is " + type + "; remove 'group'", false);
         }
         String key = type + "/" + p.group();
         TunnelGroup<Tunnel> g = groups.get(key);
