@@ -27,6 +27,7 @@ for tool in wrk nginx; do command -v "$tool" >/dev/null || die "missing $tool (s
 [[ -f $NODE_JAR && -f $FLUXCTL_JAR ]] || die "build first: ./mvnw -B -q -DskipTests package"
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
+chmod 755 "$WORK"   # nginx workers run as nobody
 export WORK
 mkdir -p "$WORK/logs" "$WORK/www"
 RAW="$OUT/raw.txt"

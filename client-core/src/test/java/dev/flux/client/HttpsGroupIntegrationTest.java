@@ -189,14 +189,26 @@ class HttpsGroupIntegrationTest {
 
     @Test
     void terminatedAtTheNodeUnhealthyMembersAreSkippedAndThenTheHostAnswers503() throws Exception {
-        members.get(0).healthStatus.set(500);
-        awaitState(0, "site", TunnelState.UNHEALTHY);
-        await("member two alone in the group").atMost(Duration.ofSeconds(5)).until(() -> node.registry().tunnels()
-                .stream().filter(t -> t.name().equals("site")).count() == 1);
-        try (SSLSocket s = tls("site.tunnel.test", wildcard)) {
-            for (int i = 0; i < 3; i++) {
-                s.getOutputStream().write(RawHttp.request("GET", "site.tunnel.test", "/", ""));
-                assertThat(RawHttp.Response.read(s.getInputStream(), "GET").servedBy()).isEqualTo("two");
+        // a keep-alive connection that outlives the member which founded the group (and held its host names)
+        try (SSLSocket kept = tls("site.tunnel.test", wildcard)) {
+            List<String> before = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                kept.getOutputStream().write(RawHttp.request("GET", "site.tunnel.test", "/", ""));
+                before.add(RawHttp.Response.read(kept.getInputStream(), "GET").servedBy());
+            }
+            assertThat(before).containsExactlyInAnyOrder("one", "two");
+
+            members.get(0).healthStatus.set(500);
+            awaitState(0, "site", TunnelState.UNHEALTHY);
+            await("member two alone in the group").atMost(Duration.ofSeconds(5)).until(() -> node.registry()
+                    .tunnels().stream().filter(t -> t.name().equals("site")).count() == 1);
+            for (SSLSocket s : List.of(kept, tls("site.tunnel.test", wildcard))) {
+                try (s) {
+                    for (int i = 0; i < 3; i++) {
+                        s.getOutputStream().write(RawHttp.request("GET", "site.tunnel.test", "/", ""));
+                        assertThat(RawHttp.Response.read(s.getInputStream(), "GET").servedBy()).isEqualTo("two");
+                    }
+                }
             }
         }
 

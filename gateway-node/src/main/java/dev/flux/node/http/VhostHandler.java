@@ -150,11 +150,15 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route != null && routed != route) {
-            // a keep-alive connection moving to another host; the agent stream belongs to the first one
-            ReferenceCountUtil.release(req);
-            state = State.REJECTED;
-            Relay.closeOnFlush(ctx.channel());
-            return;
+            if (!route.sameGroupAs(routed)) {
+                // a keep-alive connection moving to another host; the agent stream belongs to the first one
+                ReferenceCountUtil.release(req);
+                state = State.REJECTED;
+                Relay.closeOnFlush(ctx.channel());
+                return;
+            }
+            // the member that held the group's host names left (unhealthy, gone), and the next one holds them now
+            route = routed;
         }
         // a group spreads requests over its members, round-robin; a connection that upgraded (WebSocket) or whose
         // responses cannot be followed stays with its member

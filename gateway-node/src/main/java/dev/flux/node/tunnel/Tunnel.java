@@ -131,6 +131,12 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         return next == null ? this : next;
     }
 
+    /** Whether {@code other} is this tunnel or a member of its load-balancing group: one public address. */
+    public boolean sameGroupAs(Tunnel other) {
+        TunnelGroup<Tunnel> g = group;
+        return other == this || g != null && g == other.group;
+    }
+
     /** The load-balancing group this tunnel belongs to, or null. */
     TunnelGroup<Tunnel> group() {
         return group;
