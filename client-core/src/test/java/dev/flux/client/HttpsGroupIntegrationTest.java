@@ -77,7 +77,8 @@ class HttpsGroupIntegrationTest {
             RawHttp.Member web = new RawHttp.Member(id);
             members.add(web);
             HttpsServer tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            tls.setHttpsConfigurator(new HttpsConfigurator(HttpsTunnelIntegrationTest.serverContext(serviceCertificate)));
+            tls.setHttpsConfigurator(
+                    new HttpsConfigurator(HttpsTunnelIntegrationTest.serverContext(serviceCertificate)));
             tls.createContext("/", ex -> {
                 byte[] body = ("tls " + id).getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
