@@ -102,6 +102,9 @@ class HttpGroupPerRequestIntegrationTest {
             String second = first.equals("one") ? "two" : "one";
             assertThat(bodies).containsExactly(first + ":" + first, second + ":", first + ":chunk-" + first + "-end",
                     second + ":" + second + ":hello", first + ":" + first, second + ":" + second);
+            // going back to a member reuses its stream: each local service saw one connection for all six requests
+            assertThat(members).allSatisfy(m -> assertThat(m.accepted.get()).as("connections to %s", m.id)
+                    .isEqualTo(1));
         }
     }
 

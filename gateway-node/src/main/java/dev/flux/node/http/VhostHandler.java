@@ -3,6 +3,7 @@ package dev.flux.node.http;
 import dev.flux.node.tunnel.HttpTunnel;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.protocol.stream.Relay;
+import dev.flux.protocol.stream.StreamEnded;
 import dev.flux.protocol.stream.StreamFrameAdapter;
 import dev.flux.protocol.stream.StreamHeaders;
 import io.netty.buffer.ByteBuf;
@@ -24,6 +25,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -47,6 +50,7 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     /** The name of the bandwidth limiter a tunnel puts on its public connections ({@code Tunnel.limitBandwidth}). */
     private static final String BANDWIDTH = "bandwidth";
+    private static final String PARKED = "parked";
 
     /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
     private final Function<String, HttpTunnel> tunnels;
@@ -65,6 +69,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private boolean upgrading;
     /** On the stream of a grouped tunnel: when its responses end, so the next request may go to another member. */
     private ResponseBoundaries responses;
+    /** Streams to other members of the group, idle while the connection is elsewhere; on this handler's loop only. */
+    private final Map<HttpTunnel, Http2StreamChannel> parked = new HashMap<>(4);
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
         this(registry::httpTunnel, "http", firstRequestTimeoutMillis, registry::unhealthy);
@@ -247,11 +253,12 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             if (publicChannel.pipeline().get("relay") != null) {
                 publicChannel.pipeline().remove("relay");
             }
-            Relay.closeOnFlush(old);
             if (!publicChannel.isActive()) {
+                Relay.closeOnFlush(old);
                 releasePending();
                 return;
             }
+            park(tunnel, old);
             // from now on the connection is the new member's: its connection count, traffic and bandwidth limit
             tunnel.counter().connectionClosed();
             tunnel = target;
@@ -294,6 +301,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             if (stream != null) {
                 Relay.closeOnFlush(stream);
             }
+            parked.values().forEach(Relay::closeOnFlush);
+            parked.clear();
         });
         connect(ctx, t);
     }
@@ -326,8 +335,31 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Keeps the stream of a member the connection moves away from, idle, for when the connection comes back to that
+     * member: a group then opens one stream (and the agent one connection to its local service) per member and
+     * visitor connection, not one per request. Runs on the stream's event loop, where the connection is now.
+     */
+    private void park(HttpTunnel member, Http2StreamChannel s) {
+        Http2StreamChannel earlier = parked.put(member, s);
+        if (earlier != null) {
+            Relay.closeOnFlush(earlier);
+        }
+        s.pipeline().addLast(PARKED, ParkedStream.INSTANCE);
+    }
+
     private void openStream(ChannelHandlerContext ctx, HttpTunnel t, String client) {
         Channel publicChannel = ctx.channel();
+        Http2StreamChannel idle = parked.remove(t);
+        if (idle != null) {
+            // the connection is on the member's event loop now, which is the parked stream's too
+            if (idle.isActive() && idle.pipeline().get(PARKED) != null) {
+                idle.pipeline().remove(PARKED);
+                streamReady(ctx, t, idle);
+                return;
+            }
+            idle.close();
+        }
         t.openStream(client, addressOf(publicChannel.localAddress()), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel s) {
@@ -345,24 +377,30 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                         "The agent serving this tunnel could not be reached. Try again in a moment.");
                 return;
             }
-            stream = (Http2StreamChannel) f.getNow();
-            responses = stream.pipeline().get(ResponseBoundaries.class);
-            if (!publicChannel.isActive()) {
-                Relay.closeOnFlush(stream);
-                releasePending();
-                return;
-            }
-            state = State.RELAYING;
-            Relay.bridge(publicChannel, stream, t.counter());
-            // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
-            forward(ctx, pending.poll());
-            Object msg;
-            // a held request that moves to another member stops the replay; the rest waits for that stream
-            while (state == State.RELAYING && (msg = pending.poll()) != null) {
-                channelRead(ctx, msg);
-            }
-            ctx.fireChannelReadComplete();
+            streamReady(ctx, t, (Http2StreamChannel) f.getNow());
         }));
+    }
+
+    /** Bridges the connection to a stream to {@code t}, new or parked, and sends the held requests on it. */
+    private void streamReady(ChannelHandlerContext ctx, HttpTunnel t, Http2StreamChannel s) {
+        Channel publicChannel = ctx.channel();
+        stream = s;
+        responses = s.pipeline().get(ResponseBoundaries.class);
+        if (!publicChannel.isActive()) {
+            Relay.closeOnFlush(s);
+            releasePending();
+            return;
+        }
+        state = State.RELAYING;
+        Relay.bridge(publicChannel, s, t.counter());
+        // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
+        forward(ctx, pending.poll());
+        Object msg;
+        // a held request that moves to another member stops the replay; the rest waits for that stream
+        while (state == State.RELAYING && (msg = pending.poll()) != null) {
+            channelRead(ctx, msg);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Passes a message on toward the agent; after the last part of an upgrade request, switches to raw bytes. */
@@ -450,6 +488,33 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private static String addressOf(java.net.SocketAddress address) {
         InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /**
+     * The end of a parked stream's pipeline: nothing is expected while no request is on it, and when its agent ends
+     * it (the local service closed its connection) it is closed, and a new one is opened if the connection comes back.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class ParkedStream extends ChannelInboundHandlerAdapter {
+        static final ParkedStream INSTANCE = new ParkedStream();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof StreamEnded) {
+                ctx.close();
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** Reads the agent's answer on a new stream; anything but 200 becomes a 502 page on the public connection. */
