@@ -346,6 +346,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             Relay.closeOnFlush(earlier);
         }
         s.pipeline().addLast(PARKED, ParkedStream.INSTANCE);
+        // reading on: the agent ending the stream meanwhile must be seen now, not when a request is already on it
+        s.config().setAutoRead(true);
     }
 
     private void openStream(ChannelHandlerContext ctx, HttpTunnel t, String client) {
