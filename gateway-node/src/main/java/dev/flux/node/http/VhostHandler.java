@@ -3,10 +3,7 @@ package dev.flux.node.http;
 import dev.flux.node.tunnel.HttpTunnel;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.protocol.stream.Relay;
-import dev.flux.protocol.stream.StreamEnded;
 import dev.flux.protocol.stream.StreamFrameAdapter;
-import dev.flux.protocol.stream.StreamHeaders;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +16,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -490,73 +486,5 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private static String addressOf(java.net.SocketAddress address) {
         InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
-    }
-
-    /**
-     * The end of a parked stream's pipeline: nothing is expected while no request is on it, and when its agent ends
-     * it (the local service closed its connection) it is closed, and a new one is opened if the connection comes back.
-     */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class ParkedStream extends ChannelInboundHandlerAdapter {
-        static final ParkedStream INSTANCE = new ParkedStream();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof StreamEnded) {
-                ctx.close();
-            }
-            ReferenceCountUtil.release(evt);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
-    /** Reads the agent's answer on a new stream; anything but 200 becomes a 502 page on the public connection. */
-    private static final class AgentAnswer extends ChannelInboundHandlerAdapter {
-        private final Channel publicChannel;
-        private final HttpTunnel tunnel;
-
-        AgentAnswer(Channel publicChannel, HttpTunnel tunnel) {
-            this.publicChannel = publicChannel;
-            this.tunnel = tunnel;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof Http2HeadersFrame h)) {
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            ctx.pipeline().remove(this);
-            if (!"200".contentEquals(h.headers().status())) {
-                String error = StreamHeaders.get(h.headers(), StreamHeaders.ERROR);
-                log.info("[{}] local service failed: {}", tunnel.name(), error);
-                badGateway(ctx, "The tunnel '" + tunnel.name() + "' is online, but its agent could not reach the "
-                        + "local service: " + (error == null ? "unknown error" : error) + ".");
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            ctx.pipeline().remove(this);
-            badGateway(ctx, "The agent serving tunnel '" + tunnel.name() + "' went away before answering. "
-                    + "Try again in a moment.");
-            ctx.fireChannelInactive();
-        }
-
-        private void badGateway(ChannelHandlerContext ctx, String detail) {
-            ByteBuf page = ErrorPages.page(publicChannel.alloc(), HttpResponseStatus.BAD_GATEWAY,
-                    "Local service unavailable", detail);
-            publicChannel.writeAndFlush(page).addListener(f -> publicChannel.close());
-            ctx.close();
-        }
     }
 }
