@@ -266,3 +266,26 @@ CFG
     -o UserKnownHostsFile="$S/known_hosts" -o ExitOnForwardFailure=yes -o Compression=no \
     -c aes128-gcm@openssh.com -N "${forwards[@]}" root@127.0.0.1
 }
+
+# ---------- origins ----------
+# nginx_conf NAME WORKERS HTTP_BLOCK_TEXT: a private nginx (foreground, own prefix)
+nginx_conf() {
+  local d="$WORK/nginx-$1"; mkdir -p "$d/tmp"
+  cat >"$d/nginx.conf" <<NGX
+worker_processes $2;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 8192; multi_accept on; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_timeout 65; keepalive_requests 100000000;
+  client_body_temp_path $d/tmp/body; proxy_temp_path $d/tmp/proxy; fastcgi_temp_path $d/tmp/fcgi;
+  uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
+  default_type text/plain;
+  $3
+}
+NGX
+  echo "$d"
+}

@@ -87,27 +87,6 @@ head -c 100 /dev/zero | tr '\0' 'a' >"$WORK/www/100b.txt"
 start_bg iperf3-srv iperf3 -s -B 127.0.0.1 -p "$IPERF"
 start_bg echo-srv socat TCP-LISTEN:"$ECHO",bind=127.0.0.1,reuseaddr,fork PIPE
 
-# nginx_conf NAME WORKERS HTTP_BLOCK_TEXT: a private nginx (foreground, own prefix)
-nginx_conf() {
-  local d="$WORK/nginx-$1"; mkdir -p "$d/tmp"
-  cat >"$d/nginx.conf" <<NGX
-worker_processes $2;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/error.log warn;
-events { worker_connections 8192; multi_accept on; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_timeout 65; keepalive_requests 100000000;
-  client_body_temp_path $d/tmp/body; proxy_temp_path $d/tmp/proxy; fastcgi_temp_path $d/tmp/fcgi;
-  uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
-  default_type text/plain;
-  $3
-}
-NGX
-  echo "$d"
-}
 d=$(nginx_conf origin 1 "server { listen 127.0.0.1:$ORIGIN; root $WORK/www; location / {} }")
 start_bg nginx-origin nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf"
 d=$(nginx_conf proxy auto "upstream origin { server 127.0.0.1:$ORIGIN; keepalive 128; keepalive_requests 100000000; }

@@ -117,6 +117,85 @@ class UnhealthyHttpTunnelIntegrationTest {
                 .until(() -> get("shop.tunnel.test").startsWith("HTTP/1.1 404"));
     }
 
+    @Test
+    void aGroupWhoseMembersAllFailTheirChecksAnswers503() throws Exception {
+        HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger secondHealth = new AtomicInteger(200);
+        second.createContext("/health", ex -> {
+            ex.sendResponseHeaders(secondHealth.get(), -1);
+            ex.close();
+        });
+        second.createContext("/", ex -> {
+            byte[] body = "shop, second member".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        second.start();
+        Agent other = null;
+        try {
+            agent = groupMember("shop-1", web.getAddress().getPort());
+            awaitState(TunnelState.READY);
+            other = groupMember("shop-2", second.getAddress().getPort());
+            Agent joined = other;
+            await().atMost(Duration.ofSeconds(15)).until(() -> joined.status().get(0).state() == TunnelState.READY);
+
+            // the member holding the host names fails first: the other keeps serving
+            healthStatus.set(500);
+            awaitState(TunnelState.UNHEALTHY);
+            assertThat(get("shop.tunnel.test")).startsWith("HTTP/1.1 200").endsWith("shop, second member");
+
+            secondHealth.set(500);
+            await().atMost(Duration.ofSeconds(15)).until(() -> joined.status().get(0).state() == TunnelState.UNHEALTHY);
+            await("503 once no member is healthy").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get("shop.tunnel.test").startsWith("HTTP/1.1 503"));
+            assertThat(get("shop.tunnel.test")).contains("is connected, but its local service is failing its health "
+                    + "check");
+
+            // the first member's agent goes away; the second, still connected and unhealthy, keeps it a 503
+            agent.close();
+            agent = null;
+            assertThat(get("shop.tunnel.test")).startsWith("HTTP/1.1 503");
+
+            healthStatus.set(200);
+            secondHealth.set(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> joined.status().get(0).state() == TunnelState.READY);
+            await("served again").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get("shop.tunnel.test").startsWith("HTTP/1.1 200"));
+            other.close();
+            other = null;
+            await("404 once every member's agent is gone").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> get("shop.tunnel.test").startsWith("HTTP/1.1 404"));
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+            second.stop(0);
+        }
+    }
+
+    private Agent groupMember(String name, int port) {
+        Agent a = new Agent(AgentConfigLoader.parse("""
+                serverAddr = "127.0.0.1"
+                serverPort = %d
+                token = "%s"
+                [tls]
+                fingerprint = "%s"
+                [[tunnels]]
+                name = "%s"
+                type = "http"
+                localPort = %d
+                subdomain = "shop"
+                group = "shop"
+                groupKey = "k"
+                healthCheck = { type = "http", path = "/health", intervalSeconds = 1, timeoutSeconds = 1, failureThreshold = 1 }
+                """.formatted(node.tunnelAddress().getPort(), TOKEN, node.fingerprint(), name, port), "flux.toml", dir),
+                new AgentListener() { });
+        a.start();
+        return a;
+    }
+
     private void awaitState(TunnelState state) {
         await().atMost(Duration.ofSeconds(15)).until(() -> agent.status().get(0).state() == state);
     }

@@ -44,8 +44,9 @@ final class TunnelPolicyLoader {
         } else if (group == null && groupKey != null) {
             t.problem("group", "required key is missing: 'groupKey' is set but names no group");
         }
-        if (group != null && !TunnelConfig.TCP.equals(type) && !TunnelConfig.HTTP.equals(type) && type != null) {
-            t.problem("group", "load-balancing groups are supported for tcp and http tunnels (this tunnel is "
+        if (group != null && !TunnelConfig.TCP.equals(type) && !TunnelConfig.HTTP.equals(type)
+                && !TunnelConfig.HTTPS.equals(type) && type != null) {
+            t.problem("group", "load-balancing groups are supported for tcp, http and https tunnels (this tunnel is "
                     + type + ")");
         }
         return new TunnelPolicy(allow, deny, bandwidth, maxConnections, group, groupKey);

@@ -94,8 +94,8 @@ class TunnelPolicyConfigTest {
                 "tunnels[0].maxConnections: -1 is out of range (expected: 0..1000000) (tunnel 'dns')",
                 "tunnels[0].groupKey: required key is missing: 'group' is set, and joining a group takes its key "
                         + "(tunnel 'dns')",
-                "tunnels[0].group: load-balancing groups are supported for tcp and http tunnels (this tunnel is udp) "
-                        + "(tunnel 'dns')",
+                "tunnels[0].group: load-balancing groups are supported for tcp, http and https tunnels (this tunnel "
+                        + "is udp) (tunnel 'dns')",
                 "tunnels[0].proxyProtocol: 'v1' describes TCP connections only; udp tunnels send v2 (a header on "
                         + "every datagram) (tunnel 'dns')",
                 "tunnels[0].healthCheck.type: unsupported health check type 'icmp' (supported: tcp, http) "

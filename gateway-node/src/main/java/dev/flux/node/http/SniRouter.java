@@ -5,6 +5,7 @@ import dev.flux.node.tunnel.HttpTunnel;
 import dev.flux.node.tunnel.HttpsTunnel;
 import dev.flux.node.tunnel.Tunnel;
 import dev.flux.node.tunnel.TunnelRegistry;
+import dev.flux.protocol.control.RegisterTunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -30,9 +31,15 @@ import org.slf4j.LoggerFactory;
  * name from its SNI extension and hands the connection to the https tunnel serving that host.
  *
  * <ul>
- *   <li>TLS passed through ({@link HttpsTunnel}): the raw bytes, ClientHello first, are relayed to the agent.</li>
+ *   <li>TLS passed through ({@link HttpsTunnel}): the raw bytes, ClientHello first, are relayed to the agent. A
+ *       load-balancing group hands each connection to its next member.</li>
  *   <li>TLS terminated by the node (a secure {@link HttpTunnel}): the node's certificate for the host answers the
- *       handshake, and the requests are routed by {@link VhostHandler} like on the HTTP port.</li>
+ *       handshake, and the requests are routed by {@link VhostHandler} like on the HTTP port (a group balances them
+ *       per request). Also when the tunnel is off the node for a failing health check: it answers the 503 page.</li>
+ *   <li>TLS passed through, but every tunnel serving the host is off the node for a failing health check (its agent
+ *       still connected): a fatal {@code internal_error} alert, and the connection is closed. The node cannot
+ *       answer a page without the service's certificate, and the alert tells this case from a host nobody
+ *       serves.</li>
  *   <li>No SNI, no tunnel for it, not TLS, a ClientHello over {@link #MAX_CLIENT_HELLO_LENGTH} or none within the
  *       timeout: the connection gets a fatal {@code unrecognized_name} alert where it spoke TLS, and is closed.</li>
  * </ul>
@@ -46,6 +53,8 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
     static final int MAX_CLIENT_HELLO_LENGTH = 16 * 1024;
     /** A fatal {@code unrecognized_name(112)} alert in a TLS 1.2 record, understood by every TLS client. */
     private static final byte[] UNRECOGNIZED_NAME_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70};
+    /** A fatal {@code internal_error(80)} alert: the host's tunnel exists, but no member is healthy now. */
+    private static final byte[] INTERNAL_ERROR_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50};
     private static final Logger log = LoggerFactory.getLogger(SniRouter.class);
 
     private final TunnelRegistry registry;
@@ -86,19 +95,29 @@ final class SniRouter extends AbstractSniHandler<Tunnel> {
             ctx.channel().config().setAutoRead(false);
             // like a TCP tunnel: a visitor's FIN ends the stream, and the answer can still come back
             ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-            ctx.pipeline().replace(this, "passthrough", passthrough.passthroughHandler());
+            // a group: balanced per connection (the node cannot see the requests)
+            HttpsTunnel member = passthrough.pick() instanceof HttpsTunnel m ? m : passthrough;
+            ctx.pipeline().replace(this, "passthrough", member.passthroughHandler());
+            return;
+        }
+        String unhealthy = host == null || tunnel != null ? null : registry.unhealthyHttps(host);
+        if (RegisterTunnel.TLS_PASSTHROUGH.equals(unhealthy)) {
+            log.info("https connection from {} closed: the tunnel serving {} is connected, but its local service is "
+                    + "failing its health check", address(ctx), host);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(INTERNAL_ERROR_ALERT)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         SslContext context = host == null ? null : certificates.forHost(host);
-        if (tunnel instanceof HttpTunnel terminated && context != null) {
+        if ((tunnel instanceof HttpTunnel || RegisterTunnel.TLS_NODE.equals(unhealthy)) && context != null) {
             SslHandler tls = context.newHandler(ctx.alloc());
             tls.setHandshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
             ctx.pipeline().addAfter(ctx.name(), HttpServer.DECODER, new HttpRequestDecoder(HttpServer.DECODER_CONFIG));
             ctx.pipeline().addAfter(HttpServer.DECODER, "vhost", new VhostHandler(
                     h -> registry.httpsTunnel(h) instanceof HttpTunnel t && t.secure() ? t : null,
-                    "https", firstRequestTimeoutMillis));
+                    "https", firstRequestTimeoutMillis,
+                    h -> RegisterTunnel.TLS_NODE.equals(registry.unhealthyHttps(h))));
             ctx.pipeline().replace(this, "tls", tls);
-            log.debug("[{}] TLS for {} terminated by the node", terminated.name(), host);
+            log.debug("TLS for {} terminated by the node", host);
             return;
         }
         log.info("https connection from {} closed: {}", address(ctx), hostname == null

@@ -4,8 +4,6 @@ import dev.flux.node.tunnel.HttpTunnel;
 import dev.flux.node.tunnel.TunnelRegistry;
 import dev.flux.protocol.stream.Relay;
 import dev.flux.protocol.stream.StreamFrameAdapter;
-import dev.flux.protocol.stream.StreamHeaders;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,12 +16,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,6 +44,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { IDLE, OPENING, RELAYING, RAW, REJECTED }
 
+    private static final String PARKED = "parked";
+
     /** The HTTP tunnel serving a host name, or null: HTTP tunnels here, or https tunnels the node terminates. */
     private final Function<String, HttpTunnel> tunnels;
     private final Predicate<String> unhealthy;
@@ -62,6 +63,8 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private boolean upgrading;
     /** On the stream of a grouped tunnel: when its responses end, so the next request may go to another member. */
     private ResponseBoundaries responses;
+    /** Streams to other members of the group, idle while the connection is elsewhere; on this handler's loop only. */
+    private final Map<HttpTunnel, Http2StreamChannel> parked = new HashMap<>(4);
 
     VhostHandler(TunnelRegistry registry, long firstRequestTimeoutMillis) {
         this(registry::httpTunnel, "http", firstRequestTimeoutMillis, registry::unhealthy);
@@ -147,11 +150,15 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (route != null && routed != route) {
-            // a keep-alive connection moving to another host; the agent stream belongs to the first one
-            ReferenceCountUtil.release(req);
-            state = State.REJECTED;
-            Relay.closeOnFlush(ctx.channel());
-            return;
+            if (!route.sameGroupAs(routed)) {
+                // a keep-alive connection moving to another host; the agent stream belongs to the first one
+                ReferenceCountUtil.release(req);
+                state = State.REJECTED;
+                Relay.closeOnFlush(ctx.channel());
+                return;
+            }
+            // the member that held the group's host names left (unhealthy, gone), and the next one holds them now
+            route = routed;
         }
         // a group spreads requests over its members, round-robin; a connection that upgraded (WebSocket) or whose
         // responses cannot be followed stays with its member
@@ -186,8 +193,19 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         }
         route = routed;
         tunnel = target;
-        target.limitBandwidth(ctx.channel());
+        limitBandwidth(ctx.channel(), target);
         open(ctx, req);
+    }
+
+    /**
+     * Puts {@code member}'s bandwidth limit on the connection in place of the one it had (the previous member's, when
+     * a group moves a keep-alive connection), or none if the member has none. Auto-read stays off: the connection
+     * waits for its new stream.
+     */
+    private static void limitBandwidth(Channel publicChannel, HttpTunnel member) {
+        // the limiter it replaces writes out what it still held, and may turn auto-read back on
+        member.limitBandwidth(publicChannel);
+        publicChannel.config().setAutoRead(false);
     }
 
     /** Whether the next request may go to another member: a grouped route, plain HTTP so far, readable responses. */
@@ -225,14 +243,17 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
             if (publicChannel.pipeline().get("relay") != null) {
                 publicChannel.pipeline().remove("relay");
             }
-            Relay.closeOnFlush(old);
             if (!publicChannel.isActive()) {
+                Relay.closeOnFlush(old);
                 releasePending();
                 return;
             }
+            park(tunnel, old);
+            // from now on the connection is the new member's: its connection count, traffic and bandwidth limit
             tunnel.counter().connectionClosed();
             tunnel = target;
             target.counter().connectionOpened();
+            limitBandwidth(publicChannel, target);
             connect(ctx, target);
         });
     }
@@ -263,8 +284,16 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         publicChannel.config().setAutoRead(false);
         HttpTunnel t = tunnel;
         t.counter().connectionOpened();
-        // the member serving the connection when it closes (it may change between requests in a group)
-        publicChannel.closeFuture().addListener(f -> tunnel.counter().connectionClosed());
+        // the member serving the connection when it closes (it may change between requests in a group), and its
+        // stream
+        publicChannel.closeFuture().addListener(f -> {
+            tunnel.counter().connectionClosed();
+            if (stream != null) {
+                Relay.closeOnFlush(stream);
+            }
+            parked.values().forEach(Relay::closeOnFlush);
+            parked.clear();
+        });
         connect(ctx, t);
     }
 
@@ -296,8 +325,33 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Keeps the stream of a member the connection moves away from, idle, for when the connection comes back to that
+     * member: a group then opens one stream (and the agent one connection to its local service) per member and
+     * visitor connection, not one per request. Runs on the stream's event loop, where the connection is now.
+     */
+    private void park(HttpTunnel member, Http2StreamChannel s) {
+        Http2StreamChannel earlier = parked.put(member, s);
+        if (earlier != null) {
+            Relay.closeOnFlush(earlier);
+        }
+        s.pipeline().addLast(PARKED, ParkedStream.INSTANCE);
+        // reading on: the agent ending the stream meanwhile must be seen now, not when a request is already on it
+        s.config().setAutoRead(true);
+    }
+
     private void openStream(ChannelHandlerContext ctx, HttpTunnel t, String client) {
         Channel publicChannel = ctx.channel();
+        Http2StreamChannel idle = parked.remove(t);
+        if (idle != null) {
+            // the connection is on the member's event loop now, which is the parked stream's too
+            if (idle.isActive() && idle.pipeline().get(PARKED) != null) {
+                idle.pipeline().remove(PARKED);
+                streamReady(ctx, t, idle);
+                return;
+            }
+            idle.close();
+        }
         t.openStream(client, addressOf(publicChannel.localAddress()), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel s) {
@@ -315,25 +369,30 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
                         "The agent serving this tunnel could not be reached. Try again in a moment.");
                 return;
             }
-            stream = (Http2StreamChannel) f.getNow();
-            responses = stream.pipeline().get(ResponseBoundaries.class);
-            if (!publicChannel.isActive()) {
-                Relay.closeOnFlush(stream);
-                releasePending();
-                return;
-            }
-            publicChannel.closeFuture().addListener(c -> Relay.closeOnFlush(stream));
-            state = State.RELAYING;
-            Relay.bridge(publicChannel, stream, t.counter());
-            // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
-            forward(ctx, pending.poll());
-            Object msg;
-            // a held request that moves to another member stops the replay; the rest waits for that stream
-            while (state == State.RELAYING && (msg = pending.poll()) != null) {
-                channelRead(ctx, msg);
-            }
-            ctx.fireChannelReadComplete();
+            streamReady(ctx, t, (Http2StreamChannel) f.getNow());
         }));
+    }
+
+    /** Bridges the connection to a stream to {@code t}, new or parked, and sends the held requests on it. */
+    private void streamReady(ChannelHandlerContext ctx, HttpTunnel t, Http2StreamChannel s) {
+        Channel publicChannel = ctx.channel();
+        stream = s;
+        responses = s.pipeline().get(ResponseBoundaries.class);
+        if (!publicChannel.isActive()) {
+            Relay.closeOnFlush(s);
+            releasePending();
+            return;
+        }
+        state = State.RELAYING;
+        Relay.bridge(publicChannel, s, t.counter());
+        // the first request was routed and rewritten already; later ones (pipelined) go through channelRead
+        forward(ctx, pending.poll());
+        Object msg;
+        // a held request that moves to another member stops the replay; the rest waits for that stream
+        while (state == State.RELAYING && (msg = pending.poll()) != null) {
+            channelRead(ctx, msg);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Passes a message on toward the agent; after the last part of an upgrade request, switches to raw bytes. */
@@ -421,46 +480,5 @@ final class VhostHandler extends ChannelInboundHandlerAdapter {
     private static String addressOf(java.net.SocketAddress address) {
         InetSocketAddress a = (InetSocketAddress) address;
         return a.getAddress().getHostAddress() + ":" + a.getPort();
-    }
-
-    /** Reads the agent's answer on a new stream; anything but 200 becomes a 502 page on the public connection. */
-    private static final class AgentAnswer extends ChannelInboundHandlerAdapter {
-        private final Channel publicChannel;
-        private final HttpTunnel tunnel;
-
-        AgentAnswer(Channel publicChannel, HttpTunnel tunnel) {
-            this.publicChannel = publicChannel;
-            this.tunnel = tunnel;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof Http2HeadersFrame h)) {
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            ctx.pipeline().remove(this);
-            if (!"200".contentEquals(h.headers().status())) {
-                String error = StreamHeaders.get(h.headers(), StreamHeaders.ERROR);
-                log.info("[{}] local service failed: {}", tunnel.name(), error);
-                badGateway(ctx, "The tunnel '" + tunnel.name() + "' is online, but its agent could not reach the "
-                        + "local service: " + (error == null ? "unknown error" : error) + ".");
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            ctx.pipeline().remove(this);
-            badGateway(ctx, "The agent serving tunnel '" + tunnel.name() + "' went away before answering. "
-                    + "Try again in a moment.");
-            ctx.fireChannelInactive();
-        }
-
-        private void badGateway(ChannelHandlerContext ctx, String detail) {
-            ByteBuf page = ErrorPages.page(publicChannel.alloc(), HttpResponseStatus.BAD_GATEWAY,
-                    "Local service unavailable", detail);
-            publicChannel.writeAndFlush(page).addListener(f -> publicChannel.close());
-            ctx.close();
-        }
     }
 }

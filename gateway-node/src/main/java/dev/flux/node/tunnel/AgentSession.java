@@ -254,11 +254,9 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof UnregisterTunnel u) {
                 Tunnel t = tunnels.remove(u.name());
                 if (t != null) {
-                    boolean alone = t.group() == null;
                     t.close();
-                    if (alone && UnregisterTunnel.UNHEALTHY.equals(u.reason()) && t instanceof HttpTunnel h
-                            && !h.secure()) {
-                        registry().markUnhealthy(h);
+                    if (UnregisterTunnel.UNHEALTHY.equals(u.reason())) {
+                        registry().markUnhealthy(t);
                     }
                     registry().releaseTunnelSlot(token);
                     server.gate().tunnelOffline(t);
@@ -453,8 +451,7 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
 
     private void registerHttps(RegisterTunnel r) throws TunnelRejectedException {
         Tunnel tunnel = server.newHttpsTunnel(this, r);
-        List<String> hosts = tunnel instanceof HttpTunnel h ? h.hosts() : ((HttpsTunnel) tunnel).hosts();
-        registry().claimHttpsHosts(tunnel, hosts);
+        registry().claimHttpsHosts(tunnel, tunnel.hosts());
         ready(tunnel);
     }
 
@@ -516,13 +513,14 @@ public final class AgentSession extends ChannelInboundHandlerAdapter {
         if (closed) {
             tunnel.close();
             registry().releaseTunnelSlot(token);
-            registry().abandonGroup(tunnel.kind(), tunnel.policy().group(), tunnel.name());
+            registry().abandonGroup(tunnel.type(), tunnel.policy().group(), tunnel.name());
             return;
         }
         pending.remove(tunnel.name());
         limits.remove(tunnel.name());
         tunnel.controlPlaneId(controlPlaneIds.remove(tunnel.name()));
         tunnels.put(tunnel.name(), tunnel);
+        registry().clearUnhealthy(this, tunnel.name());
         registry().enterGroup(tunnel);
         server.gate().tunnelOnline(tunnel);
         int port = tunnel instanceof TcpTunnel t ? t.port() : tunnel instanceof UdpTunnel u ? u.port() : 0;

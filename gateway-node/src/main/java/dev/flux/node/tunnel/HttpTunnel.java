@@ -34,11 +34,15 @@ public final class HttpTunnel extends Tunnel {
                         (httpUser + ":" + httpPassword).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Whether it is a member of a load-balancing group: the vhost then spreads requests, not connections. */
+    /**
+     * Whether it is a member of a load-balancing group: the vhost (HTTP, or HTTPS the node terminates) then spreads
+     * requests, not connections.
+     */
     public boolean grouped() {
         return group() != null;
     }
 
+    @Override
     public List<String> hosts() {
         return hosts;
     }
@@ -51,6 +55,12 @@ public final class HttpTunnel extends Tunnel {
     @Override
     String kind() {
         return "http";
+    }
+
+    /** {@code https} for a tunnel whose TLS the node terminates (its streams are {@code http} all the same). */
+    @Override
+    public String type() {
+        return secure ? "https" : "http";
     }
 
     @Override
@@ -79,8 +89,7 @@ public final class HttpTunnel extends Tunnel {
     @Override
     void close() {
         if (secure) {
-            // https tunnels the node terminates are not grouped (groups are for tcp and http tunnels)
-            session().registry().releaseHttpsHosts(this, hosts);
+            session().registry().leaveHttpsHosts(this, hosts);
             return;
         }
         session().registry().leaveHosts(this);

@@ -34,6 +34,7 @@ public final class HttpsTunnel extends Tunnel {
         this.urls = List.copyOf(urls);
     }
 
+    @Override
     public List<String> hosts() {
         return hosts;
     }
@@ -50,7 +51,7 @@ public final class HttpsTunnel extends Tunnel {
 
     @Override
     void close() {
-        session().registry().releaseHttpsHosts(this, hosts);
+        session().registry().leaveHttpsHosts(this, hosts);
     }
 
     /**

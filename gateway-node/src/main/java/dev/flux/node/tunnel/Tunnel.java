@@ -56,6 +56,11 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         this.controlPlaneId = id;
     }
 
+    /** The host names an http or https tunnel serves (lower case); empty for other types. */
+    public List<String> hosts() {
+        return List.of();
+    }
+
     /** Public URLs, e.g. {@code http://web.tunnel.example.com}. */
     public abstract List<String> urls();
 
@@ -124,6 +129,12 @@ public abstract sealed class Tunnel permits TcpTunnel, HttpTunnel, UdpTunnel, Ht
         TunnelGroup<Tunnel> g = group;
         Tunnel next = g == null ? null : g.next();
         return next == null ? this : next;
+    }
+
+    /** Whether {@code other} is this tunnel or a member of its load-balancing group: one public address. */
+    public boolean sameGroupAs(Tunnel other) {
+        TunnelGroup<Tunnel> g = group;
+        return other == this || g != null && g == other.group;
     }
 
     /** The load-balancing group this tunnel belongs to, or null. */

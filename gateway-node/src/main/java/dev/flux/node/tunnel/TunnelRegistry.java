@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Who holds what on this node: host names of HTTP tunnels, ports of TCP and UDP tunnels, tunnel counts per token,
@@ -19,11 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TunnelRegistry {
 
     private final Map<String, HttpTunnel> httpByHost = new ConcurrentHashMap<>();
-    /** Hosts whose HTTP tunnel is off the node while its local service is unhealthy, by the agent's session. */
-    private final Map<String, Unhealthy> unhealthyHosts = new ConcurrentHashMap<>();
+    /**
+     * Hosts whose http or https tunnels are off the node while their local services are unhealthy, by scheme and
+     * host ({@code https://shop.example.com}): every such tunnel (group members too) of a live agent session.
+     */
+    private final Map<String, Set<Unhealthy>> unhealthyHosts = new ConcurrentHashMap<>();
 
-    /** The tunnel of an agent session whose host answers 503 while it is unhealthy. */
-    private record Unhealthy(AgentSession session, String tunnel) {
+    /**
+     * A tunnel of an agent session whose hosts answer 503 while it is unhealthy; {@code termination} is null for
+     * http, else {@link RegisterTunnel#TLS_NODE} or {@link RegisterTunnel#TLS_PASSTHROUGH}.
+     */
+    private record Unhealthy(AgentSession session, String tunnel, String termination) {
     }
     /** TCP and UDP ports are separate namespaces: a TCP and a UDP tunnel may share a port number. */
     private final PortClaims<TcpTunnel> tcpPorts = new PortClaims<>("port");
@@ -68,34 +76,66 @@ public final class TunnelRegistry {
 
     void removeSession(AgentSession session) {
         sessionsByRun.remove(session.runKey(), session);
-        unhealthyHosts.values().removeIf(u -> u.session() == session);
+        forgetUnhealthy(u -> u.session() == session);
     }
 
     /**
-     * Whether {@code host} belongs to an HTTP tunnel (outside any group) whose agent took it off the node because its
-     * local service fails its health check, and is still connected: visitors get 503, not 404.
+     * Whether {@code host} belongs to HTTP tunnels (alone, or every member of a group) whose agents took them off the
+     * node because their local services fail their health checks, and are still connected: visitors get 503, not
+     * 404. Consulted only for a host no tunnel serves.
      */
     public boolean unhealthy(String host) {
-        return unhealthyHosts.containsKey(host);
+        Set<Unhealthy> u = unhealthyHosts.get("http://" + host);
+        return u != null && !u.isEmpty();
     }
 
-    /** Notes the hosts of an HTTP tunnel its agent just took off for a failing health check (see {@link #unhealthy}). */
-    synchronized void markUnhealthy(HttpTunnel tunnel) {
+    /**
+     * Like {@link #unhealthy} for an https host: how the unhealthy tunnel serving it handles TLS
+     * ({@link RegisterTunnel#TLS_NODE} or {@link RegisterTunnel#TLS_PASSTHROUGH}), or null when none is unhealthy.
+     */
+    public String unhealthyHttps(String host) {
+        Set<Unhealthy> u = unhealthyHosts.get("https://" + host);
+        return u == null ? null : u.stream().findAny().map(Unhealthy::termination).orElse(null);
+    }
+
+    /**
+     * Notes the hosts of an http or https tunnel its agent just took off for a failing health check (see
+     * {@link #unhealthy}); other types have no hosts and are ignored.
+     */
+    synchronized void markUnhealthy(Tunnel tunnel) {
         AgentSession session = tunnel.session();
         if (!session.channel().isActive()) {
             return;
         }
-        for (String host : tunnel.hosts()) {
-            String h = host.toLowerCase(Locale.ROOT);
-            if (!httpByHost.containsKey(h)) {
-                unhealthyHosts.put(h, new Unhealthy(session, tunnel.name()));
-            }
+        List<String> hosts;
+        String termination;
+        if (tunnel instanceof HttpTunnel h) {
+            hosts = h.hosts();
+            termination = h.secure() ? RegisterTunnel.TLS_NODE : null;
+        } else if (tunnel instanceof HttpsTunnel h) {
+            hosts = h.hosts();
+            termination = RegisterTunnel.TLS_PASSTHROUGH;
+        } else {
+            return;
+        }
+        String scheme = termination == null ? "http://" : "https://";
+        for (String host : hosts) {
+            unhealthyHosts.computeIfAbsent(scheme + host.toLowerCase(Locale.ROOT), k -> ConcurrentHashMap.newKeySet())
+                    .add(new Unhealthy(session, tunnel.name(), termination));
         }
     }
 
-    /** Forgets an unhealthy tunnel's hosts: its agent removed the tunnel for good (it stays 404 from now on). */
-    void clearUnhealthy(AgentSession session, String tunnel) {
-        unhealthyHosts.values().removeIf(u -> u.session() == session && u.tunnel().equals(tunnel));
+    /**
+     * Forgets an unhealthy tunnel's hosts: its agent removed the tunnel for good (404 from now on, unless another
+     * unhealthy member of its group remains), or registered it again.
+     */
+    synchronized void clearUnhealthy(AgentSession session, String tunnel) {
+        forgetUnhealthy(u -> u.session() == session && u.tunnel().equals(tunnel));
+    }
+
+    private synchronized void forgetUnhealthy(Predicate<Unhealthy> which) {
+        unhealthyHosts.values().forEach(set -> set.removeIf(which));
+        unhealthyHosts.values().removeIf(Set::isEmpty);
     }
 
     /** Counts a new tunnel against its token's limit. */
@@ -124,7 +164,7 @@ public final class TunnelRegistry {
         }
         for (String host : tunnel.hosts()) {
             httpByHost.put(host.toLowerCase(Locale.ROOT), tunnel);
-            unhealthyHosts.remove(host.toLowerCase(Locale.ROOT));
+            unhealthyHosts.remove("http://" + host.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -163,12 +203,7 @@ public final class TunnelRegistry {
         }
         for (String host : hosts) {
             httpsByHost.put(host, tunnel);
-        }
-    }
-
-    synchronized void releaseHttpsHosts(Tunnel tunnel, List<String> hosts) {
-        for (String host : hosts) {
-            httpsByHost.remove(host, tunnel);
+            unhealthyHosts.remove("https://" + host);
         }
     }
 
@@ -184,9 +219,9 @@ public final class TunnelRegistry {
             return null;
         }
         String type = r.tunnelType();
-        if (!"tcp".equals(type) && !"http".equals(type)) {
-            throw new TunnelRejectedException("load-balancing groups are supported for tcp and http tunnels; tunnel '"
-                    + r.name() + "' is " + type + "; remove 'group'", false);
+        if (!"tcp".equals(type) && !"http".equals(type) && !"https".equals(type)) {
+            throw new TunnelRejectedException("load-balancing groups are supported for tcp, http and https tunnels; "
+                    + "tunnel '" + r.name() + "' is " + type + "; remove 'group'", false);
         }
         String key = type + "/" + p.group();
         TunnelGroup<Tunnel> g = groups.get(key);
@@ -212,10 +247,10 @@ public final class TunnelRegistry {
         if (p.group() == null) {
             return;
         }
-        String key = t.kind() + "/" + p.group();
+        String key = t.type() + "/" + p.group();
         foundingGroups.remove(key);
         TunnelGroup<Tunnel> g = groups.computeIfAbsent(key,
-                k -> new TunnelGroup<>(t.kind(), p.group(), p.groupKey(), Tunnel::admitsConnection));
+                k -> new TunnelGroup<>(t.type(), p.group(), p.groupKey(), Tunnel::admitsConnection));
         g.add(t);
         t.group(g);
     }
@@ -279,6 +314,18 @@ public final class TunnelRegistry {
             return;
         }
         releaseHosts(t);
+    }
+
+    /** Like {@link #leaveHosts} for an https tunnel (TLS passed through, or terminated by the node). */
+    synchronized void leaveHttpsHosts(Tunnel t, List<String> hosts) {
+        Tunnel successor = leaveGroup(t);
+        for (String host : hosts) {
+            if (successor == null) {
+                httpsByHost.remove(host, t);
+            } else {
+                httpsByHost.replace(host, t, successor);
+            }
+        }
     }
 
     /** Claims an owner's secret tunnel name on this node. */

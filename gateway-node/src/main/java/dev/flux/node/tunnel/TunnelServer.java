@@ -311,11 +311,16 @@ public final class TunnelServer {
                         + "; set remotePort = " + t.port() + " or leave it out", false);
             }
             session.ready(new TcpTunnel(r.name(), session, r.localAddress(), t.port(), config.publicHost()));
-        } else if (first instanceof HttpTunnel h) {
-            HttpTunnel tunnel = newHttpTunnel(session, r);
-            if (!Set.copyOf(tunnel.hosts()).equals(Set.copyOf(h.hosts()))) {
-                throw new TunnelRejectedException(group + " serves " + h.hosts() + "; every member must ask for the "
-                        + "same subdomain and domains (this tunnel asks for " + tunnel.hosts() + ")", false);
+        } else {
+            Tunnel tunnel = "https".equals(group.type()) ? newHttpsTunnel(session, r) : newHttpTunnel(session, r);
+            if (tunnel.getClass() != first.getClass()) {
+                String mode = first instanceof HttpsTunnel ? RegisterTunnel.TLS_PASSTHROUGH : RegisterTunnel.TLS_NODE;
+                throw new TunnelRejectedException(group + " uses tlsTermination = \"" + mode + "\"; every member "
+                        + "must handle TLS the same way (set tlsTermination = \"" + mode + "\")", false);
+            }
+            if (!Set.copyOf(tunnel.hosts()).equals(Set.copyOf(first.hosts()))) {
+                throw new TunnelRejectedException(group + " serves " + first.hosts() + "; every member must ask for "
+                        + "the same subdomain and domains (this tunnel asks for " + tunnel.hosts() + ")", false);
             }
             session.ready(tunnel);
         }
