@@ -154,6 +154,16 @@ public final class PeerPath {
         bootstrap
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof QuicConnectionCloseEvent && ctx.channel() == quic) {
+                            // the owner closed it: new connections must not go to it while QUIC drains it
+                            closedByOwner = true;
+                            ended(quic);
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+
+                    @Override
                     public void channelInactive(ChannelHandlerContext ctx) {
                         ended((QuicChannel) ctx.channel());
                         ctx.fireChannelInactive();
