@@ -241,7 +241,8 @@ class ControlPlaneModeTest {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, Duration within) throws InterruptedException {
+    /** Waits for {@code condition}, failing the test if it does not hold within {@code within}. */
+    static void awaitTrue(BooleanSupplier condition, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -86,10 +86,7 @@ class UploadedCertificateTest {
                 credential = "%s"
                 requestTimeout = 2
                 """.formatted(port, FakeControlPlane.CREDENTIAL), "node.toml", dir));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!node.controlPlane().registered() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        ControlPlaneModeTest.awaitTrue(() -> node.controlPlane().registered(), Duration.ofSeconds(10));
         group = Transports.newGroup(1, "test-agent");
         agent = TestAgent.connect(group, node.tunnelAddress(), node.fingerprint(), ALICE);
         agent.await(LoginAccepted.class, Duration.ofSeconds(5));
