@@ -54,11 +54,8 @@ public final class WeChatKitViewModel {
 
     /** Turns on WeChat mode for the chosen tunnel with the token, EncodingAESKey and AppId given. */
     public void saveWeChat() {
-        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
-        wechatError.set("");
-        wechatResult.set("");
-        if (tunnel.isEmpty()) {
-            wechatError.set(messages.get("inspector.error.noTunnel"));
+        String tunnel = chosenTunnel();
+        if (tunnel == null) {
             return;
         }
         Map<String, String> settings = new LinkedHashMap<>();
@@ -74,11 +71,8 @@ public final class WeChatKitViewModel {
 
     /** Turns WeChat mode off for the chosen tunnel. */
     public void turnOffWeChat() {
-        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
-        wechatError.set("");
-        wechatResult.set("");
-        if (tunnel.isEmpty()) {
-            wechatError.set(messages.get("inspector.error.noTunnel"));
+        String tunnel = chosenTunnel();
+        if (tunnel == null) {
             return;
         }
         wechatCall("DELETE", "/api/wechat/" + tunnel, null, d -> messages.get("inspector.wechat.off", tunnel));
@@ -86,11 +80,8 @@ public final class WeChatKitViewModel {
 
     /** Sends a WeChat text message, made and signed as WeChat would, to the chosen tunnel's public URL. */
     public void sendTestMessage() {
-        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
-        wechatError.set("");
-        wechatResult.set("");
-        if (tunnel.isEmpty()) {
-            wechatError.set(messages.get("inspector.error.noTunnel"));
+        String tunnel = chosenTunnel();
+        if (tunnel == null) {
             return;
         }
         Map<String, String> message = new LinkedHashMap<>();
@@ -102,6 +93,18 @@ public final class WeChatKitViewModel {
         wechatCall("POST", "/api/wechat/" + tunnel + "/test-message", message,
                 d -> messages.get("inspector.wechat.answered", d.path("status").asText(),
                         d.path("durationMillis").asText(), d.path("body").asText()));
+    }
+
+    /** The chosen tunnel with the last result cleared, or null (and the reason shown) when none is chosen. */
+    private String chosenTunnel() {
+        String tunnel = wechatTunnel.get() == null ? "" : wechatTunnel.get().trim();
+        wechatError.set("");
+        wechatResult.set("");
+        if (tunnel.isEmpty()) {
+            wechatError.set(messages.get("inspector.error.noTunnel"));
+            return null;
+        }
+        return tunnel;
     }
 
     private void wechatCall(String method, String path, Object body,
